@@ -1,0 +1,288 @@
+"""Architectures: a named input shape and a stack of layers, and their JSON file format.
+
+The file format is human-readable JSON::
+
+    {"format": "nnstudio-architecture", "version": 1, "name": "MNIST CNN",
+     "input_shape": [28, 28, 1],
+     "layers": [{"type": "Conv2D", "filters": 32, "kernel_size": [3, 3], "activation": "relu"},
+                ...]}
+
+``type`` is the Keras class name, the other keys are Keras constructor arguments (an omitted one
+means the Keras default) plus an optional ``name``. Unknown keys are errors, never dropped.
+Older versions are migrated step by step (``MIGRATIONS``); later ones are refused.
+
+Architectures are immutable values: edits return a new architecture (see ``edits.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from nnstudio.core.catalogue import CATALOGUE, LayerType
+from nnstudio.core.errors import ArchitectureFormatError
+from nnstudio.core.params import show
+
+FORMAT = "nnstudio-architecture"
+#: The version this nnstudio writes, and the latest it reads.
+VERSION = 1
+#: ``MIGRATIONS[n]`` turns a version-n document into a version-(n+1) one.
+MIGRATIONS: dict[int, Any] = {}
+
+_TOP_KEYS = {"format", "version", "name", "description", "input_shape", "layers"}
+_REQUIRED_TOP_KEYS = ("format", "version", "input_shape", "layers")
+
+Shape = tuple[int | None, ...]
+
+
+def _freeze(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(params))
+
+
+@dataclass(frozen=True)
+class LayerConfig:
+    """One layer of a stack: its Keras type, every parameter value, and an optional name."""
+
+    type: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    name: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "params", _freeze(self.params))
+
+    @classmethod
+    def create(cls, type: str, name: str | None = None, **params: Any) -> LayerConfig:
+        """A layer with the given parameters; the others take their Keras defaults.
+
+        >>> LayerConfig.create("Dense", units=10, activation="softmax").params["use_bias"]
+        True
+        """
+        return parse_layer({"type": type, **params, **({"name": name} if name else {})})
+
+    @classmethod
+    def new(cls, type: str) -> LayerConfig:
+        """A layer as the palette adds it: sensible starting values for required parameters."""
+        spec = CATALOGUE[type]
+        return cls(type, {p.name: p.start_value for p in spec.params})
+
+    @property
+    def spec(self) -> LayerType:
+        return CATALOGUE[self.type]
+
+    def with_param(self, name: str, value: Any) -> LayerConfig:
+        """This layer with one parameter changed (the value is parsed like a JSON value)."""
+        param = self.spec.param(name)
+        try:
+            parsed = param.parse(value)
+        except ValueError as e:
+            raise ArchitectureFormatError(f"{self.type} {name} {e}") from None
+        return replace(self, params={**self.params, name: parsed})
+
+    def with_name(self, name: str | None) -> LayerConfig:
+        return replace(self, name=name or None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of this layer, without parameters left at their Keras default."""
+        out: dict[str, Any] = {"type": self.type}
+        if self.name:
+            out["name"] = self.name
+        for p in self.spec.params:
+            value = self.params[p.name]
+            if p.required or value != p.default:
+                out[p.name] = p.to_json(value)
+        return out
+
+    def describe(self) -> str:
+        """A one-line description with the key parameters, such as "Conv2D 32 3x3 relu"."""
+        spec = self.spec
+        parts = [self.type]
+        for name in spec.key_params:
+            value = self.params[name]
+            if name == "activation" and value in ("linear", None):
+                continue
+            parts.append(spec.param(name).format(value))
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A Keras Sequential model as data: a name, an input shape and a stack of layers."""
+
+    name: str
+    input_shape: Shape
+    layers: tuple[LayerConfig, ...] = ()
+    description: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "input_shape", tuple(self.input_shape))
+        object.__setattr__(self, "layers", tuple(self.layers))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": self.name}
+        if self.description:
+            out["description"] = self.description
+        out["input_shape"] = list(self.input_shape)
+        out["layers"] = [layer.to_dict() for layer in self.layers]
+        return out
+
+    def layer_names(self) -> tuple[str, ...]:
+        """The Keras name of every layer: its own, or the one Keras would give it."""
+        return tuple(
+            auto_names([layer.name for layer in self.layers], [layer.type for layer in self.layers])
+        )
+
+    def replace(self, **changes: Any) -> Architecture:
+        return replace(self, **changes)
+
+
+# Keras-style names ------------------------------------------------------------------------
+
+
+def to_snake_case(name: str) -> str:
+    """Keras' own conversion of a class name into a layer name prefix ("Conv2D" -> "conv2d")."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def auto_names(names: Iterable[str | None], types: Iterable[str]) -> list[str]:
+    """Fill in missing names as a fresh Keras session would ("dense", "dense_1", ...).
+
+    Names the user gave are kept and never handed out again.
+    """
+    names = list(names)
+    taken = {n for n in names if n}
+    counters: dict[str, int] = {}
+    out = []
+    for name, type_ in zip(names, types, strict=True):
+        if not name:
+            prefix = to_snake_case(type_)
+            while True:
+                n = counters.get(prefix, 0)
+                counters[prefix] = n + 1
+                name = prefix if n == 0 else f"{prefix}_{n}"
+                if name not in taken:
+                    break
+            taken.add(name)
+        out.append(name)
+    return out
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def _fail(message: str) -> ArchitectureFormatError:
+    return ArchitectureFormatError(message)
+
+
+def parse_layer(raw: Any, where: str = "layer") -> LayerConfig:
+    """Read one layer object; ArchitectureFormatError when it cannot be understood."""
+    if not isinstance(raw, Mapping):
+        raise _fail(
+            f'{where} must be an object such as {{"type": "Dense", "units": 10}}; '
+            f"received {show(raw)}"
+        )
+    type_ = raw.get("type")
+    if not isinstance(type_, str):
+        raise _fail(
+            f'{where} needs a "type", the Keras layer class name such as "Dense"; '
+            f"received {show(type_) if 'type' in raw else 'none'}"
+        )
+    spec = CATALOGUE.get(type_)
+    if spec is None:
+        raise _fail(f"{where}: unknown layer type {show(type_)}; {_suggest_type(type_)}")
+    where = f"{where} ({type_})"
+    name = raw.get("name")
+    if name is not None and not isinstance(name, str):
+        raise _fail(f"{where}: name must be a string; received {show(name)}")
+    known = spec.param_map
+    unknown = [k for k in raw if k not in known and k not in ("type", "name")]
+    if unknown:
+        allowed = ", ".join(known) or "none besides name"
+        raise _fail(f"{where}: unknown parameter {show(unknown[0])}; {type_} takes: {allowed}")
+    params = {}
+    for p in spec.params:
+        if p.name not in raw:
+            if p.required:
+                raise _fail(
+                    f"{where}: {p.name} is required (Keras has no default for it); "
+                    f'for example "{p.name}": {show(p.to_json(p.initial))}'
+                )
+            params[p.name] = p.default
+            continue
+        try:
+            params[p.name] = p.parse(raw[p.name])
+        except ValueError as e:
+            raise _fail(f"{where}: {p.name} {e}") from None
+    return LayerConfig(type_, params, name or None)
+
+
+def _suggest_type(type_: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(type_, list(CATALOGUE), n=1, cutoff=0.6)
+    lowered = {k.lower(): k for k in CATALOGUE}
+    if type_.lower() in lowered:
+        close = [lowered[type_.lower()]]
+    if close:
+        return f'did you mean "{close[0]}"?'
+    return "nnstudio offers: " + ", ".join(CATALOGUE)
+
+
+def _parse_input_shape(raw: Any) -> Shape:
+    if not isinstance(raw, list | tuple) or not all(
+        (isinstance(v, int) and not isinstance(v, bool)) or v is None for v in raw
+    ):
+        raise _fail(
+            "input_shape must be a list of sizes without the batch axis, such as "
+            f"[28, 28, 1] (null for a size left open); received {show(raw)}"
+        )
+    return tuple(raw)
+
+
+def migrate(doc: dict[str, Any]) -> dict[str, Any]:
+    """Bring a document of any known version up to ``VERSION``."""
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _fail(f"version must be a positive integer; received {show(version)}")
+    if version > VERSION:
+        raise _fail(
+            f"this architecture was written by a newer nnstudio (format version "
+            f"{version}; this one reads up to {VERSION}); update nnstudio to open it"
+        )
+    while version < VERSION:
+        doc = MIGRATIONS[version](doc)
+        version = doc["version"]
+    return doc
+
+
+def architecture_from_dict(doc: Any) -> Architecture:
+    """Validate a JSON document and return its architecture (ArchitectureFormatError if not)."""
+    if not isinstance(doc, Mapping):
+        raise _fail(f"an architecture must be a JSON object; received {show(doc)}")
+    if doc.get("format") != FORMAT:
+        found = show(doc["format"]) if "format" in doc else 'no "format" key'
+        raise _fail(f'not an nnstudio architecture: "format" must be "{FORMAT}"; found {found}')
+    doc = migrate(dict(doc))
+    unknown = [k for k in doc if k not in _TOP_KEYS]
+    if unknown:
+        raise _fail(
+            f"unknown key {show(unknown[0])}; an architecture has: " + ", ".join(sorted(_TOP_KEYS))
+        )
+    missing = [k for k in _REQUIRED_TOP_KEYS if k not in doc]
+    if missing:
+        raise _fail(f'the architecture has no "{missing[0]}"')
+    name = doc.get("name", "Untitled")
+    description = doc.get("description", "")
+    for key, value in (("name", name), ("description", description)):
+        if not isinstance(value, str):
+            raise _fail(f"{key} must be a string; received {show(value)}")
+    input_shape = _parse_input_shape(doc["input_shape"])
+    layers = doc["layers"]
+    if not isinstance(layers, list | tuple):
+        raise _fail(f"layers must be a list of layer objects; received {show(layers)}")
+    parsed = tuple(parse_layer(raw, f"layer {i}") for i, raw in enumerate(layers))
+    return Architecture(name, input_shape, parsed, description)

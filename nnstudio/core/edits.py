@@ -1,0 +1,105 @@
+"""Edits of an architecture as pure commands: ``apply`` returns the new architecture and the
+edit that undoes it. The GUI's undo stack and the one-click fixes of ``summarize`` both use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from nnstudio.core.architecture import Architecture, LayerConfig, Shape
+
+
+@dataclass(frozen=True)
+class InsertLayer:
+    index: int
+    layer: LayerConfig
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, RemoveLayer]:
+        layers = list(arch.layers)
+        layers.insert(self.index, self.layer)
+        return arch.replace(layers=tuple(layers)), RemoveLayer(self.index)
+
+    def describe(self) -> str:
+        return f"Insert {self.layer.type}"
+
+
+@dataclass(frozen=True)
+class RemoveLayer:
+    index: int
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, InsertLayer]:
+        layers = list(arch.layers)
+        removed = layers.pop(self.index)
+        return arch.replace(layers=tuple(layers)), InsertLayer(self.index, removed)
+
+    def describe(self) -> str:
+        return "Remove layer"
+
+
+@dataclass(frozen=True)
+class ReplaceLayer:
+    index: int
+    layer: LayerConfig
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, ReplaceLayer]:
+        layers = list(arch.layers)
+        old, layers[self.index] = layers[self.index], self.layer
+        return arch.replace(layers=tuple(layers)), ReplaceLayer(self.index, old)
+
+    def describe(self) -> str:
+        return f"Change {self.layer.type}"
+
+
+@dataclass(frozen=True)
+class SetParameter:
+    index: int
+    name: str
+    value: Any
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, SetParameter]:
+        old = arch.layers[self.index]
+        new_arch, _ = ReplaceLayer(self.index, old.with_param(self.name, self.value)).apply(arch)
+        return new_arch, SetParameter(self.index, self.name, old.params[self.name])
+
+    def describe(self) -> str:
+        return f"Set {self.name}"
+
+
+@dataclass(frozen=True)
+class MoveLayer:
+    source: int
+    target: int
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, MoveLayer]:
+        layers = list(arch.layers)
+        layers.insert(self.target, layers.pop(self.source))
+        return arch.replace(layers=tuple(layers)), MoveLayer(self.target, self.source)
+
+    def describe(self) -> str:
+        return "Move layer"
+
+
+@dataclass(frozen=True)
+class SetInputShape:
+    shape: Shape
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, SetInputShape]:
+        return arch.replace(input_shape=tuple(self.shape)), SetInputShape(arch.input_shape)
+
+    def describe(self) -> str:
+        return "Set input shape"
+
+
+Edit = InsertLayer | RemoveLayer | ReplaceLayer | SetParameter | MoveLayer | SetInputShape
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A one-click repair that ``summarize`` proposes for a problem."""
+
+    description: str
+    edit: Edit
+
+    def apply(self, arch: Architecture) -> Architecture:
+        return self.edit.apply(arch)[0]
