@@ -207,13 +207,18 @@ def _rate(initial: float) -> FloatParam:
     )
 
 
-def _pooling(name: str, what: str) -> LayerType:
+def _pooling(name: str, what: str, pool_default=(2, 2)) -> LayerType:
     return LayerType(
         name,
         "Pooling",
         f"Keeps the {what} of each window, shrinking the image (2x2 halves it).",
         (
-            IntPairParam(name="pool_size", help="Height and width of the window.", default=(2, 2)),
+            IntPairParam(
+                name="pool_size",
+                help="Height and width of the window.",
+                default=pool_default,
+                initial=(2, 2),
+            ),
             IntPairParam(
                 name="strides",
                 help="Step of the window; empty means the pool size.",
@@ -327,7 +332,8 @@ LAYER_TYPES: tuple[LayerType, ...] = (
     ),
     # Pooling --------------------------------------------------------------------------------
     _pooling("MaxPooling2D", "largest value"),
-    _pooling("AveragePooling2D", "average"),
+    # Keras gives MaxPooling2D a default pool size but not AveragePooling2D.
+    _pooling("AveragePooling2D", "average", pool_default=REQUIRED),
     _global_pooling("GlobalAveragePooling2D", "average"),
     _global_pooling("GlobalMaxPooling2D", "largest value"),
     # Regularization -------------------------------------------------------------------------

@@ -1,0 +1,69 @@
+"""The summary as text, laid out like Keras 3's ``model.summary()``, plus nnstudio's extras
+(multiply-adds, weight memory, problems and their fixes)."""
+
+from __future__ import annotations
+
+from nnstudio.core.formatting import format_count, format_macs, format_shape, readable_bytes
+from nnstudio.core.summary import ERROR, Problem, Summary
+
+_UNICODE = {
+    "top": "┏━┳┓", "head": "┃┃┃", "rule": "┡━╇┩", "row": "│││", "sep": "├─┼┤", "bottom": "└─┴┘",
+}  # fmt: skip
+_ASCII = {
+    "top": "+=++", "head": "|||", "rule": "+=++", "row": "|||", "sep": "+-++", "bottom": "+-++",
+}  # fmt: skip
+_MIN_WIDTHS = (31, 22, 13)
+
+
+def _line(chars: str, widths) -> str:
+    left, fill, mid, right = chars
+    return left + mid.join(fill * (w + 2) for w in widths) + right
+
+
+def _cells(chars: str, cells, widths) -> str:
+    left, mid, right = chars
+    name, shape, params = cells
+    body = mid.join(
+        (f" {name:<{widths[0]}} ", f" {shape:<{widths[1]}} ", f" {params:>{widths[2]}} ")
+    )
+    return left + body + right
+
+
+def _problem_line(p: Problem, summary: Summary, unicode: bool) -> str:
+    mark = ("✗" if unicode else "x") if p.severity == ERROR else "!"
+    where = "input" if p.layer is None else f"layer {p.layer} ({summary.layers[p.layer].name})"
+    fix = f" Fix: {p.fix.description}." if p.fix else ""
+    return f" {mark} {where}: {p.message}{fix}"
+
+
+def _count_with_bytes(count: int | None) -> str:
+    if count is None:
+        return "?"
+    return f"{count:,} ({readable_bytes(count * 4)})"
+
+
+def format_summary(summary: Summary, unicode: bool = True) -> str:
+    """The summary as a Keras-style table, followed by totals and any problems."""
+    box = _UNICODE if unicode else _ASCII
+    rows = [
+        (f"{row.name} ({row.type})", format_shape(row.output_shape), format_count(row.params))
+        for row in summary.layers
+    ]
+    widths = [max([w, *(len(r[i]) for r in rows)]) for i, w in enumerate(_MIN_WIDTHS)]
+    out = [f'Model: "{summary.architecture.name}"', _line(box["top"], widths)]
+    out.append(_cells(box["head"], ("Layer (type)", "Output Shape", "Param #"), widths))
+    out.append(_line(box["rule"], widths))
+    for i, cells in enumerate(rows):
+        if i:
+            out.append(_line(box["sep"], widths))
+        out.append(_cells(box["row"], cells, widths))
+    out.append(_line(box["bottom"], widths))
+    out += [
+        f" Total params: {_count_with_bytes(summary.total_params)}",
+        f" Trainable params: {_count_with_bytes(summary.trainable_params)}",
+        f" Non-trainable params: {_count_with_bytes(summary.non_trainable_params)}",
+        f" Input shape: {format_shape((None, *summary.architecture.input_shape))}",
+        f" Multiply-adds per sample: {format_macs(summary.macs)}",
+    ]
+    out += [_problem_line(p, summary, unicode) for p in summary.problems]
+    return "\n".join(out)
