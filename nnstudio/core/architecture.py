@@ -255,7 +255,9 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
         )
     while version < VERSION:
         doc = MIGRATIONS[version](doc)
-        version = doc["version"]
+        if doc.get("version") != version + 1:
+            raise AssertionError(f"the migration from version {version} must produce {version + 1}")
+        version += 1
     return doc
 
 

@@ -7,11 +7,21 @@ from nnstudio.core.formatting import format_count, format_macs, format_shape, re
 from nnstudio.core.summary import ERROR, Problem, Summary
 
 _UNICODE = {
-    "top": "┏━┳┓", "head": "┃┃┃", "rule": "┡━╇┩", "row": "│││", "sep": "├─┼┤", "bottom": "└─┴┘",
-}  # fmt: skip
+    "top": "┏━┳┓",
+    "head": "┃┃┃",
+    "rule": "┡━╇┩",
+    "row": "│││",
+    "sep": "├─┼┤",
+    "bottom": "└─┴┘",
+}
 _ASCII = {
-    "top": "+=++", "head": "|||", "rule": "+=++", "row": "|||", "sep": "+-++", "bottom": "+-++",
-}  # fmt: skip
+    "top": "+=++",
+    "head": "|||",
+    "rule": "+=++",
+    "row": "|||",
+    "sep": "+-++",
+    "bottom": "+-++",
+}
 _MIN_WIDTHS = (31, 22, 13)
 
 

@@ -140,8 +140,7 @@ class Summary:
         """The JSON object ``nnstudio summary --json`` prints (without its ``file`` key)."""
         warnings = [p.to_dict() for p in self.warnings]
         if not self.ok:
-            return {"ok": False, "errors": [p.to_dict() for p in self.errors],
-                    "warnings": warnings}  # fmt: skip
+            return {"ok": False, "errors": [p.to_dict() for p in self.errors], "warnings": warnings}
         return {
             "ok": True,
             "name": self.architecture.name,
@@ -195,17 +194,23 @@ def _name_problems(arch: Architecture) -> dict[int, list[Problem]]:
             continue
         if "/" in name:
             fixed = name.replace("/", "_")
-            out.setdefault(i, []).append(Problem(
-                i, f"Layer name {name!r} cannot contain '/'.",
-                fix=Fix(f"Rename to {fixed!r}", ReplaceLayer(i, layer.with_name(fixed))),
-            ))  # fmt: skip
+            out.setdefault(i, []).append(
+                Problem(
+                    i,
+                    f"Layer name {name!r} cannot contain '/'.",
+                    fix=Fix(f"Rename to {fixed!r}", ReplaceLayer(i, layer.with_name(fixed))),
+                )
+            )
         if name in seen:
             unique = _unique_name(name, set(names))
-            out.setdefault(i, []).append(Problem(
-                i, f"Layer name {name!r} is already used by layer {seen[name]}; names must be "
-                   "unique.",
-                fix=Fix(f"Rename to {unique!r}", ReplaceLayer(i, layer.with_name(unique))),
-            ))  # fmt: skip
+            out.setdefault(i, []).append(
+                Problem(
+                    i,
+                    f"Layer name {name!r} is already used by layer {seen[name]}; names must be "
+                    "unique.",
+                    fix=Fix(f"Rename to {unique!r}", ReplaceLayer(i, layer.with_name(unique))),
+                )
+            )
         seen.setdefault(name, i)
     return out
 
@@ -293,14 +298,19 @@ def summarize(arch: Architecture) -> Summary:
             else:
                 shape = inference.output_shape
                 problems += [Problem(i, m, WARNING, f) for m, f in inference.warnings]
-        rows.append(LayerSummary(
-            index=i, name=names[i], type=layer.type, description=layer.describe(),
-            output_shape=shape,
-            trainable_params=None if inference is None else inference.trainable,
-            non_trainable_params=None if inference is None else inference.non_trainable,
-            macs=None if inference is None else inference.macs,
-            problems=tuple(problems),
-        ))  # fmt: skip
+        rows.append(
+            LayerSummary(
+                index=i,
+                name=names[i],
+                type=layer.type,
+                description=layer.describe(),
+                output_shape=shape,
+                trainable_params=None if inference is None else inference.trainable,
+                non_trainable_params=None if inference is None else inference.non_trainable,
+                macs=None if inference is None else inference.macs,
+                problems=tuple(problems),
+            )
+        )
     heavy = _weight_problem(rows)
     if heavy is not None:
         row = rows[heavy.layer]
