@@ -1,0 +1,104 @@
+"""Export an architecture as a standalone, readable Python script that uses only Keras.
+
+The script defines ``build_model()``; importing it only defines things, running it prints the
+model summary. Arguments left at their Keras default are left out, as a person would write it.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from nnstudio import __version__
+from nnstudio.core.architecture import Architecture, LayerConfig, auto_names
+from nnstudio.core.building import model_name
+
+#: ruff format's (and black's) line length.
+LINE_LENGTH = 88
+
+
+def py(value: Any) -> str:
+    """A Python literal in the style ruff format writes it."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, tuple):
+        inner = ", ".join(py(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+def _arguments(layer: LayerConfig, name: str | None) -> list[str]:
+    args = []
+    for i, p in enumerate(layer.spec.params):
+        value = layer.params[p.name]
+        keras_value = p.to_keras(value)
+        if i == 0 and p.required:
+            args.append(py(keras_value))
+        elif p.required or value != p.default:
+            args.append(f"{p.name}={py(keras_value)}")
+    if name:
+        args.append(f"name={py(name)}")
+    return args
+
+
+def _call(function: str, args: list[str], indent: int) -> str:
+    pad = " " * indent
+    line = f"{pad}{function}({', '.join(args)}),"
+    if len(line) <= LINE_LENGTH:
+        return line
+    inner = "".join(f"{pad}    {a},\n" for a in args)
+    return f"{pad}{function}(\n{inner}{pad}),"
+
+
+def _explicit_names(arch: Architecture) -> list[str | None]:
+    """The names the script must spell out: the user's own, and any auto name that differs
+    from what a fresh Keras session would pick."""
+    resolved = arch.layer_names()
+    unnamed = [layer for layer in arch.layers if not layer.name]
+    keras_default = iter(auto_names([None] * len(unnamed), [lay.type for lay in unnamed]))
+    out = []
+    for layer, name in zip(arch.layers, resolved, strict=True):
+        out.append(name if layer.name or next(keras_default) != name else None)
+    return out
+
+
+def _docstring_text(text: str) -> str:
+    """Text safe inside a docstring and wrapped to the line length, paragraph by paragraph."""
+    paragraphs = text.replace('"""', "'''").split("\n")
+    return "\n".join(textwrap.fill(p, LINE_LENGTH) for p in paragraphs)
+
+
+def python_source(arch: Architecture) -> str:
+    """The Python script that rebuilds ``arch`` with Keras."""
+    title = _docstring_text(arch.name or "Model")
+    lines = [f'"""{title}: a Keras model exported by nnstudio {__version__}.', ""]
+    if arch.description:
+        lines += [_docstring_text(arch.description), ""]
+    lines += [
+        "build_model() rebuilds the model; run this file to print its summary.",
+        '"""',
+        "",
+        "import keras",
+        "from keras import layers",
+        "",
+        "",
+        "def build_model():",
+        '    """Return the uncompiled Keras model."""',
+        "    return keras.Sequential(",
+        "        [",
+        f"            keras.Input(shape={py(tuple(arch.input_shape))}),",
+    ]
+    for layer, name in zip(arch.layers, _explicit_names(arch), strict=True):
+        lines.append(_call(f"layers.{layer.type}", _arguments(layer, name), indent=12))
+    lines += [
+        "        ],",
+        f"        name={py(model_name(arch))},",
+        "    )",
+        "",
+        "",
+        'if __name__ == "__main__":',
+        "    build_model().summary()",
+        "",
+    ]
+    return "\n".join(lines)
