@@ -1,1 +1,1 @@
-"""Data files shipped with nnstudio: templates and sample datasets (read with importlib.resources)."""
+"""Data shipped with nnstudio: templates and sample datasets, read with importlib.resources."""

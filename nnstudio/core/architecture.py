@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -141,6 +142,7 @@ class Architecture:
 # Keras-style names ------------------------------------------------------------------------
 
 
+@cache
 def to_snake_case(name: str) -> str:
     """Keras' own conversion of a class name into a layer name prefix ("Conv2D" -> "conv2d")."""
     name = re.sub(r"\W+", "", name)

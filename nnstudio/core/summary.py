@@ -47,13 +47,21 @@ class LayerSummary:
 
     index: int
     name: str
-    type: str
-    description: str
+    layer: LayerConfig
     output_shape: Shape | None
     trainable_params: int | None
     non_trainable_params: int | None
     macs: int | None
     problems: tuple[Problem, ...] = ()
+
+    @property
+    def type(self) -> str:
+        return self.layer.type
+
+    @property
+    def description(self) -> str:
+        """The layer with its key parameters, such as "Conv2D 32 3x3 relu"."""
+        return self.layer.describe()
 
     @property
     def params(self) -> int | None:
@@ -184,10 +192,9 @@ def _input_problems(shape: Shape) -> list[Problem]:
     return []
 
 
-def _name_problems(arch: Architecture) -> dict[int, list[Problem]]:
+def _name_problems(arch: Architecture, names: tuple[str, ...]) -> dict[int, list[Problem]]:
     out: dict[int, list[Problem]] = {}
     seen: dict[str, int] = {}
-    names = arch.layer_names()
     for i, layer in enumerate(arch.layers):
         name = layer.name
         if not name:
@@ -280,7 +287,7 @@ def summarize(arch: Architecture) -> Summary:
     model_problems = _input_problems(arch.input_shape)
     shape: Shape | None = None if model_problems else (None, *arch.input_shape)
     names = arch.layer_names()
-    name_problems = _name_problems(arch)
+    name_problems = _name_problems(arch, names)
     rows = []
     for i, layer in enumerate(arch.layers):
         param_problems = _param_problems(i, layer)
@@ -302,8 +309,7 @@ def summarize(arch: Architecture) -> Summary:
             LayerSummary(
                 index=i,
                 name=names[i],
-                type=layer.type,
-                description=layer.describe(),
+                layer=layer,
                 output_shape=shape,
                 trainable_params=None if inference is None else inference.trainable,
                 non_trainable_params=None if inference is None else inference.non_trainable,

@@ -1,0 +1,62 @@
+"""The project is installed and tested the way README.md says, and the wheel ships resources/."""
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    block = re.search(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S).group(1)
+    return [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_readme_opens_with_the_install_and_test_commands():
+    start, test = readme_commands()
+    assert start == "pip install -e . && nnstudio"
+    assert test == 'pip install -e ".[test]" && pytest'
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert readme_commands()[1] in script.splitlines()
+    assert "python3 -m venv" in script
+
+
+@pytest.mark.skipif(not (ROOT / "pyproject.toml").exists(), reason="not a source checkout")
+def test_the_wheel_ships_resources(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("nnstudio-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in (
+        "nnstudio/resources/__init__.py",
+        "nnstudio/resources/templates/index.json",
+        "nnstudio/resources/templates/mnist-cnn.json",
+        "nnstudio/resources/datasets/mnist-10k.npz",
+        "nnstudio/resources/datasets/fashion-mnist-10k.npz",
+        "nnstudio/resources/datasets/README.md",
+        "nnstudio/core/summary.py",
+        "nnstudio/cli.py",
+    ):
+        assert needed in names
+    assert not any(n.startswith("tests/") for n in names)
