@@ -23,6 +23,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
+from nnstudio.core import versions
 from nnstudio.core.catalogue import CATALOGUE, LayerType
 from nnstudio.core.errors import ArchitectureFormatError
 from nnstudio.core.params import show
@@ -247,20 +248,7 @@ def _parse_input_shape(raw: Any) -> Shape:
 
 def migrate(doc: dict[str, Any]) -> dict[str, Any]:
     """Bring a document of any known version up to ``VERSION``."""
-    version = doc.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _fail(f"version must be a positive integer; received {show(version)}")
-    if version > VERSION:
-        raise _fail(
-            f"this architecture was written by a newer nnstudio (format version "
-            f"{version}; this one reads up to {VERSION}); update nnstudio to open it"
-        )
-    while version < VERSION:
-        doc = MIGRATIONS[version](doc)
-        if doc.get("version") != version + 1:
-            raise AssertionError(f"the migration from version {version} must produce {version + 1}")
-        version += 1
-    return doc
+    return versions.migrate(doc, VERSION, MIGRATIONS, "architecture", ArchitectureFormatError)
 
 
 def architecture_from_dict(doc: Any) -> Architecture:

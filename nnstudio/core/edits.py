@@ -91,7 +91,44 @@ class SetInputShape:
         return "Set input shape"
 
 
-Edit = InsertLayer | RemoveLayer | ReplaceLayer | SetParameter | MoveLayer | SetInputShape
+@dataclass(frozen=True)
+class SetModelName:
+    name: str
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, SetModelName]:
+        return arch.replace(name=self.name), SetModelName(arch.name)
+
+    def describe(self) -> str:
+        return "Rename model"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Several edits as one step (delete or duplicate a multi-selection)."""
+
+    edits: tuple[Edit, ...]
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, Batch]:
+        inverses = []
+        for edit in self.edits:
+            arch, inverse = edit.apply(arch)
+            inverses.append(inverse)
+        return arch, Batch(tuple(reversed(inverses)))
+
+    def describe(self) -> str:
+        return self.edits[0].describe() if len(self.edits) == 1 else f"{len(self.edits)} edits"
+
+
+Edit = (
+    InsertLayer
+    | RemoveLayer
+    | ReplaceLayer
+    | SetParameter
+    | MoveLayer
+    | SetInputShape
+    | SetModelName
+    | Batch
+)
 
 
 @dataclass(frozen=True)
