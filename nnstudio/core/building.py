@@ -39,3 +39,10 @@ def build_model(arch: Architecture):
     for layer, name in zip(arch.layers, arch.layer_names(), strict=True):
         layers.append(keras_layer(keras, layer, name))
     return keras.Sequential(layers, name=model_name(arch))
+
+
+def keras_summary_text(arch: Architecture) -> str:
+    """What Keras' own ``model.summary()`` prints for the architecture."""
+    lines: list[str] = []
+    build_model(arch).summary(print_fn=lambda text, **_: lines.append(text))
+    return "\n".join(lines)

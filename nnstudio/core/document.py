@@ -16,6 +16,7 @@ from nnstudio.core.edits import (
     InsertLayer,
     MoveLayer,
     RemoveLayer,
+    ReplaceArchitecture,
     ReplaceLayer,
     SetInputShape,
     SetModelName,
@@ -94,4 +95,6 @@ class Document:
             self.layer_changed.emit(edit.index)
         elif isinstance(edit, SetInputShape | SetModelName):
             self.model_changed.emit()
+        elif isinstance(edit, ReplaceArchitecture):
+            self.reset.emit()
         return inverse

@@ -103,6 +103,19 @@ class SetModelName:
 
 
 @dataclass(frozen=True)
+class ReplaceArchitecture:
+    """Replace the whole stack and input (importing an architecture file)."""
+
+    architecture: Architecture
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, ReplaceArchitecture]:
+        return self.architecture, ReplaceArchitecture(arch)
+
+    def describe(self) -> str:
+        return "Import architecture"
+
+
+@dataclass(frozen=True)
 class Batch:
     """Several edits as one step (delete or duplicate a multi-selection)."""
 
@@ -127,6 +140,7 @@ Edit = (
     | MoveLayer
     | SetInputShape
     | SetModelName
+    | ReplaceArchitecture
     | Batch
 )
 

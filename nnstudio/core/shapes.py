@@ -38,10 +38,12 @@ class Inference:
 class ShapeError(Exception):
     """Keras would refuse this layer on this input."""
 
-    def __init__(self, message: str, fix: Fix | None = None):
+    def __init__(self, message: str, fix: Fix | None = None, param: str | None = None):
         super().__init__(message)
         self.message = message
         self.fix = fix
+        #: The parameter to change, where one is to blame.
+        self.param = param
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def _window_output(
             f"{ctx.layer.type} {what} {size} is larger than the {inp} input, so the output "
             f"would be empty. Use padding='same', a smaller {what}, or less pooling before it.",
             Fix("Use padding='same'", SetParameter(ctx.index, "padding", "same")),
+            param="kernel_size" if what == "kernel" else "pool_size",
         )
     return out[0], out[1]
 
@@ -174,6 +177,7 @@ def _strides_with_dilation(ctx: Context, p: Params) -> None:
             f"{ctx.layer.type} cannot combine strides > 1 with dilation_rate > 1; received "
             f"strides={p['strides']} and dilation_rate={p['dilation_rate']}.",
             Fix("Set dilation_rate to 1", SetParameter(ctx.index, "dilation_rate", 1)),
+            param="dilation_rate",
         )
 
 
@@ -237,6 +241,7 @@ def _batch_norm(ctx: Context, p: Params, shape: Shape) -> Inference:
             f"BatchNormalization axis {axis} does not exist in a {rank}-D input "
             f"{format_shape(shape)} (the batch axis included).",
             Fix("Set axis to -1", SetParameter(ctx.index, "axis", -1)),
+            param="axis",
         )
     size = shape[axis]
     if size is None:
@@ -245,6 +250,7 @@ def _batch_norm(ctx: Context, p: Params, shape: Shape) -> Inference:
             f"BatchNormalization axis {axis} {what} in {format_shape(shape)}; it normalises "
             f"the features, usually the last axis.",
             Fix("Set axis to -1", SetParameter(ctx.index, "axis", -1)),
+            param="axis",
         )
     learned = size * (int(p["center"]) + int(p["scale"]))
     return Inference(shape, learned, 2 * size, product(shape[1:]))
@@ -291,6 +297,7 @@ def _reshape(ctx: Context, p: Params, shape: Shape) -> Inference:
         f"{format_shape(target)}, {holds}. The sizes must multiply to {size:,}; -1 stands for "
         f"one size computed from the input.",
         fix,
+        param="target_shape",
     )
 
 

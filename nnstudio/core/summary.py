@@ -33,6 +33,8 @@ class Problem:
     message: str
     severity: str = ERROR
     fix: Fix | None = None
+    #: The parameter whose value is wrong, when the problem is one parameter's.
+    param: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"layer": self.layer, "message": self.message}
@@ -254,6 +256,7 @@ def _param_problems(index: int, layer: LayerConfig) -> list[Problem]:
                     index,
                     f"{layer.type} {param.name} {message}.",
                     fix=_param_fix(index, layer, param, value),
+                    param=param.name,
                 )
             )
     return out
@@ -300,7 +303,7 @@ def summarize(arch: Architecture) -> Summary:
             try:
                 inference = infer(i, layer, shape)
             except ShapeError as e:
-                problems.append(Problem(i, e.message, fix=e.fix))
+                problems.append(Problem(i, e.message, fix=e.fix, param=e.param))
                 shape = None
             else:
                 shape = inference.output_shape
