@@ -1,0 +1,1 @@
+"""The nnstudio window: Qt widgets over the Qt-free core (``nnstudio.core``)."""

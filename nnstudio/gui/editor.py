@@ -1,0 +1,165 @@
+"""The project being edited in the window: every change goes through the undo stack.
+
+Widgets never change the architecture themselves; they call these methods, which push an
+undoable command of a pure core edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from itertools import count
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from nnstudio.core.architecture import Architecture, LayerConfig, Shape
+from nnstudio.core.document import Document
+from nnstudio.core.edits import (
+    Batch,
+    Edit,
+    Fix,
+    InsertLayer,
+    MoveLayer,
+    RemoveLayer,
+    ReplaceLayer,
+    SetInputShape,
+    SetModelName,
+    SetParameter,
+)
+from nnstudio.core.project import Project
+from nnstudio.core.summary import Summary
+from nnstudio.gui.undo import EditCommand
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class Editor(QObject):
+    """The document, its dataset and its undo stack."""
+
+    #: A different project was loaded (the undo history starts afresh).
+    project_replaced = Signal()
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = Document(project.architecture)
+        self.dataset = project.dataset
+        self.undo_stack = QUndoStack(self)
+        self._sessions = count(1)
+
+    # State -------------------------------------------------------------------------------
+
+    @property
+    def architecture(self) -> Architecture:
+        return self.document.architecture
+
+    @property
+    def summary(self) -> Summary:
+        return self.document.summary
+
+    @property
+    def project(self) -> Project:
+        return Project(self.architecture, self.dataset)
+
+    def load(self, project: Project) -> None:
+        """Replace the project; the undo history starts afresh and counts as saved."""
+        self.dataset = project.dataset
+        self.undo_stack.clear()
+        self.document.replace(project.architecture)
+        self.undo_stack.setClean()
+        self.project_replaced.emit()
+
+    def new_session(self) -> int:
+        """A new merge session: edits of one field merge only within one session."""
+        return next(self._sessions)
+
+    def push(self, edit: Edit, text: str, merge_key: Hashable = None) -> None:
+        self.undo_stack.push(EditCommand(self.document, edit, text, merge_key))
+
+    # Layers ------------------------------------------------------------------------------
+
+    def insert_layer(self, type_name: str, index: int | None = None) -> int:
+        """Add a new layer of a catalogue type (at the end by default); returns its row."""
+        index = len(self.architecture.layers) if index is None else index
+        self.push(InsertLayer(index, LayerConfig.new(type_name)), f"Add {type_name}")
+        return index
+
+    def remove_layers(self, rows: Iterable[int]) -> None:
+        rows = sorted(set(rows), reverse=True)
+        if not rows:
+            return
+        layers = self.architecture.layers
+        text = f"Delete {layers[rows[0]].type}" if len(rows) == 1 else f"Delete {len(rows)} layers"
+        self.push(Batch(tuple(RemoveLayer(r) for r in rows)), text)
+
+    def duplicate_layers(self, rows: Iterable[int]) -> list[int]:
+        """Copies of the rows, in order, right after the last of them; returns their rows."""
+        rows = sorted(set(rows))
+        if not rows:
+            return []
+        at = rows[-1] + 1
+        layers = self.architecture.layers
+        copies = [layers[r].with_name(None) for r in rows]
+        edits = tuple(InsertLayer(at + k, c) for k, c in enumerate(copies))
+        self.push(Batch(edits), f"Duplicate {_plural(len(rows), 'layer')}")
+        return list(range(at, at + len(rows)))
+
+    def move_rows_to(self, rows: Iterable[int], target: int) -> list[int]:
+        """Move rows, keeping their order, to stand before ``target`` (a row of the current
+        stack, or its length for the end); returns their new rows."""
+        rows = sorted(set(rows))
+        n = len(self.architecture.layers)
+        if not rows:
+            return []
+        rest = [i for i in range(n) if i not in rows]
+        at = sum(1 for i in rest if i < target)
+        final = rest[:at] + rows + rest[at:]
+        # Realise the new order position by position: each move puts the right layer at
+        # position p, and the positions before p never move again.
+        order = list(range(n))
+        edits = []
+        for position, wanted in enumerate(final):
+            source = order.index(wanted)
+            if source != position:
+                edits.append(MoveLayer(source, position))
+                order.insert(position, order.pop(source))
+        if edits:
+            self.push(Batch(tuple(edits)), f"Move {_plural(len(rows), 'layer')}")
+        return list(range(at, at + len(rows)))
+
+    def move_layers(self, rows: Iterable[int], delta: int) -> list[int]:
+        """Move rows one step up (-1) or down (+1), as Alt+Up and Alt+Down do."""
+        rows = sorted(set(rows))
+        if not rows:
+            return rows
+        n = len(self.architecture.layers)
+        if delta < 0 and rows[0] > 0:
+            return self.move_rows_to(rows, rows[0] - 1)
+        if delta > 0 and rows[-1] < n - 1:
+            return self.move_rows_to(rows, rows[-1] + 2)
+        return rows
+
+    def set_parameter(self, index: int, name: str, value: Any, session: int = 0) -> None:
+        layer = self.architecture.layers[index]
+        self.push(
+            SetParameter(index, name, value),
+            f"Set {layer.type} {name}",
+            ("param", index, name, session),
+        )
+
+    def rename_layer(self, index: int, name: str | None, session: int = 0) -> None:
+        layer = self.architecture.layers[index]
+        self.push(
+            ReplaceLayer(index, layer.with_name(name)), "Rename layer", ("name", index, session)
+        )
+
+    def set_input_shape(self, shape: Shape, session: int = 0) -> None:
+        self.push(SetInputShape(tuple(shape)), "Set input shape", ("input", session))
+
+    def set_model_name(self, name: str, session: int = 0) -> None:
+        self.push(SetModelName(name), "Rename model", ("model-name", session))
+
+    def apply_fix(self, fix: Fix) -> None:
+        self.push(fix.edit, fix.description)
