@@ -1,0 +1,40 @@
+"""The modal questions the window asks. Tests replace these functions (they block)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+PROJECT_FILTER = "nnstudio projects (*.nnstudio)"
+OPEN_FILTER = (
+    "Projects and architectures (*.nnstudio *.json);;nnstudio projects (*.nnstudio);;"
+    "Architecture JSON (*.json);;All files (*)"
+)
+JSON_FILTER = "Architecture JSON (*.json);;All files (*)"
+PYTHON_FILTER = "Python script (*.py)"
+
+
+def ask_open_path(parent: QWidget, caption: str, folder: str, filters: str) -> str:
+    """A file to open, or "" if the user cancelled."""
+    return QFileDialog.getOpenFileName(parent, caption, folder, filters)[0]
+
+
+def ask_save_path(parent: QWidget, caption: str, suggestion: str, filters: str) -> str:
+    """A file to save to, or "" if the user cancelled (the dialog asks before overwriting)."""
+    return QFileDialog.getSaveFileName(parent, caption, suggestion, filters)[0]
+
+
+def ask_unsaved(parent: QWidget, name: str) -> str:
+    """ "save", "discard" or "cancel" for a project with unsaved changes."""
+    buttons = QMessageBox.StandardButton
+    answer = QMessageBox.question(
+        parent,
+        "Unsaved changes",
+        f"“{name}” has changes that are not saved.\n\nSave them first?",
+        buttons.Save | buttons.Discard | buttons.Cancel,
+        buttons.Save,
+    )
+    return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+
+
+def show_error(parent: QWidget, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)

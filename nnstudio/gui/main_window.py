@@ -1,0 +1,384 @@
+"""The nnstudio main window: palette, layer stack, inspector and summary around one project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QToolButton, QWidget
+
+from nnstudio import __version__
+from nnstudio.core.edits import RemoveLayer
+from nnstudio.core.project import Project
+from nnstudio.core.summary import Summary
+from nnstudio.core.templates import templates
+from nnstudio.gui import theme
+from nnstudio.gui.background import JobRunner
+from nnstudio.gui.editor import Editor
+from nnstudio.gui.inspector import Inspector
+from nnstudio.gui.keras_summary import KerasSummaryDialog
+from nnstudio.gui.layer_model import LayerModel
+from nnstudio.gui.palette import Palette
+from nnstudio.gui.project_files import ProjectFiles, default_project
+from nnstudio.gui.settings import Settings
+from nnstudio.gui.stack_panel import StackPanel
+from nnstudio.gui.summary_panel import SummaryPanel
+
+SHORTCUTS = """
+<table cellspacing=4>
+<tr><td><b>Ctrl+F</b></td><td>search the palette; <b>Enter</b> adds the first match</td></tr>
+<tr><td><b>Enter</b>, double-click</td><td>add the palette layer after the selection</td></tr>
+<tr><td><b>Del</b></td><td>delete the selected layers</td></tr>
+<tr><td><b>Ctrl+D</b></td><td>duplicate the selected layers</td></tr>
+<tr><td><b>Alt+Up</b>, <b>Alt+Down</b></td><td>move the selected layers</td></tr>
+<tr><td><b>Ctrl+Z</b>, <b>Ctrl+Shift+Z</b></td><td>undo, redo</td></tr>
+<tr><td><b>Ctrl+N</b>, <b>Ctrl+O</b>, <b>Ctrl+S</b></td><td>new, open, save</td></tr>
+</table>
+"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project | None = None, settings: Settings | None = None):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.editor = Editor(project or default_project(), self)
+        self.jobs = JobRunner(self)
+        self.files = ProjectFiles(self, self.editor, self.settings)
+        self.model = LayerModel(self.editor, self)
+        self.setWindowIcon(theme.app_icon())
+        self.setObjectName("nnstudio-main-window")
+
+        self.stack = StackPanel(self.editor, self.model)
+        self.setCentralWidget(self.stack)
+        self.palette = Palette()
+        self.inspector = Inspector(self.editor)
+        self.summary = SummaryPanel(self.editor, self.model)
+        self.palette_dock = self._dock(
+            "Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.inspector_dock = self._dock(
+            "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.summary_dock = self._dock(
+            "Summary", self.summary, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.resizeDocks([self.palette_dock], [236], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock], [470], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.inspector_dock, self.summary_dock], [380, 370], Qt.Orientation.Vertical
+        )
+        self._default_state = self.saveState()
+
+        self._create_actions()
+        self._create_menus()
+        self._create_toolbar()
+        self.status_summary = QLabel()
+        self.statusBar().addPermanentWidget(self.status_summary)
+
+        view = self.stack.view
+        view.rows_selected.connect(self.inspector.show_rows)
+        view.rows_selected.connect(self._update_actions)
+        self.palette.layer_requested.connect(self.add_layer)
+        self.summary.layer_activated.connect(lambda row: self.select_rows([row]))
+        self.summary.fix_requested.connect(self.apply_fix)
+        self.inspector.fix_requested.connect(self.apply_fix)
+        self.editor.undo_stack.cleanChanged.connect(self._update_title)
+        self.editor.document.summary_changed.connect(self._on_summary)
+        self.editor.project_replaced.connect(self._select_first_layer)
+        self.files.path_changed.connect(self._update_title)
+        self.files.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.editor.undo_stack.indexChanged.connect(self._announce_undo)
+
+        self.resize(1280, 800)
+        self._restore_layout()
+        self._on_summary(self.editor.summary)
+        self._select_first_layer()
+        self.statusBar().showMessage(
+            "Drag layers from the palette into the stack, or double-click them. "
+            "Shapes and counts update as you edit.",
+            15000,
+        )
+
+    # Layout ------------------------------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}-dock")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.window_geometry
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for dock in (self.palette_dock, self.inspector_dock, self.summary_dock):
+            dock.show()
+
+    # Actions -----------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcuts(
+                shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)]
+            )
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        return action
+
+    def _stack_action(self, text: str, slot, shortcut, tip: str) -> QAction:
+        """An action on the selected layers: its key works while the stack has focus, so that
+        Del or Alt+Up in a text field keep their usual meaning."""
+        action = self._action(text, slot, shortcut, tip)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.stack.view.addAction(action)
+        return action
+
+    def _create_actions(self) -> None:
+        files = self.files
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New", lambda: files.new(), key.New, "Start a new project")
+        self.open_action = self._action(
+            "&Open…", lambda: files.open(), key.Open, "Open a project or an architecture file"
+        )
+        self.save_action = self._action("&Save", files.save, key.Save, "Save the project")
+        self.save_as_action = self._action(
+            "Save &As…", files.save_as, key.SaveAs, "Save the project under a new name"
+        )
+        self.import_action = self._action(
+            "&Import Architecture…",
+            files.import_architecture,
+            tip="Replace the model with an architecture JSON file",
+        )
+        self.export_action = self._action(
+            "&Export Architecture…",
+            files.export_architecture,
+            tip="Save the model as architecture JSON",
+        )
+        self.export_python_action = self._action(
+            "Export as &Python Code…",
+            files.export_python,
+            tip="Save a standalone Keras script that rebuilds the model",
+        )
+        self.quit_action = self._action("&Quit", self.close, key.Quit)
+        stack = self.editor.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence(key.Undo)])
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(key.Redo)])
+        self.add_action = self._action(
+            "&Add Layer…", self.focus_palette, "Ctrl+F", "Search the palette for a layer to add"
+        )
+        self.delete_action = self._stack_action(
+            "&Delete", self.delete_selected, key.Delete, "Delete the selected layers"
+        )
+        self.duplicate_action = self._stack_action(
+            "D&uplicate", self.duplicate_selected, "Ctrl+D", "Duplicate the selected layers"
+        )
+        self.up_action = self._stack_action(
+            "Move &Up", lambda: self.move_selected(-1), "Alt+Up", "Move the selected layers up"
+        )
+        self.down_action = self._stack_action(
+            "Move Do&wn", lambda: self.move_selected(1), "Alt+Down", "Move the selected layers down"
+        )
+        self.keras_action = self._action(
+            "&Keras' Own Summary…",
+            self.show_keras_summary,
+            tip="Build the model with Keras and show its summary",
+        )
+        self.reset_layout_action = self._action("&Reset Layout", self.reset_layout)
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts)
+        self.about_action = self._action("&About nnstudio", self.show_about)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction(self.new_action)
+        self.templates_menu = file.addMenu("New from &Template")
+        for t in templates():
+            action = self.templates_menu.addAction(t.name)
+            action.setStatusTip(t.description)
+            action.setToolTip(t.description)
+            action.triggered.connect(lambda _=False, i=t.id: self.files.new_from_template(i))
+        self.templates_menu.setToolTipsVisible(True)
+        file.addAction(self.open_action)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file.addSeparator()
+        for action in (self.save_action, self.save_as_action):
+            file.addAction(action)
+        file.addSeparator()
+        for action in (self.import_action, self.export_action, self.export_python_action):
+            file.addAction(action)
+        file.addSeparator()
+        file.addAction(self.quit_action)
+        edit = bar.addMenu("&Edit")
+        for action in (
+            self.undo_action,
+            self.redo_action,
+            None,
+            self.add_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.up_action,
+            self.down_action,
+        ):
+            edit.addSeparator() if action is None else edit.addAction(action)
+        view = bar.addMenu("&View")
+        for dock in (self.palette_dock, self.inspector_dock, self.summary_dock):
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(self.keras_action)
+        view.addAction(self.reset_layout_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+
+    def _create_toolbar(self) -> None:
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_action, self.open_action, self.save_action):
+            toolbar.addAction(action)
+        button = QToolButton()
+        button.setText("Templates")
+        button.setToolTip("Start from a model of the articles")
+        button.setMenu(self.templates_menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        toolbar.addWidget(button)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setStatusTip(path)
+            action.setEnabled(Path(path).exists())
+            action.triggered.connect(lambda _=False, p=path: self.files.open(p))
+        if not recent:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    # Layer commands ----------------------------------------------------------------------
+
+    def select_rows(self, rows: list[int]) -> None:
+        self.stack.view.select_rows(rows)
+
+    def _select_first_layer(self) -> None:
+        """Show the first layer in the inspector, so that what can be edited is in view."""
+        self.select_rows([0] if self.editor.architecture.layers else [])
+        self.stack.view.setFocus()
+
+    def add_layer(self, type_name: str) -> None:
+        """Add a layer after the selection (at the end when nothing is selected)."""
+        rows = self.stack.view.selected_rows()
+        index = rows[-1] + 1 if rows else None
+        row = self.editor.insert_layer(type_name, index)
+        self.select_rows([row])
+
+    def apply_fix(self, fix) -> None:
+        """Apply a proposed fix, then show the layer it touched."""
+        self.editor.apply_fix(fix)
+        index = getattr(fix.edit, "index", None)
+        if isinstance(fix.edit, RemoveLayer):
+            index = max(0, index - 1)
+        layers = len(self.editor.architecture.layers)
+        self.select_rows([index] if index is not None and index < layers else [])
+        self.stack.view.setFocus()
+        self.statusBar().showMessage(f"Fixed: {fix.description} (Ctrl+Z to undo)", 8000)
+
+    def delete_selected(self) -> None:
+        rows = self.stack.view.selected_rows()
+        if rows:
+            self.editor.remove_layers(rows)
+            remaining = len(self.editor.architecture.layers)
+            self.select_rows([min(rows[0], remaining - 1)] if remaining else [])
+
+    def duplicate_selected(self) -> None:
+        self.select_rows(self.editor.duplicate_layers(self.stack.view.selected_rows()))
+
+    def move_selected(self, delta: int) -> None:
+        self.select_rows(self.editor.move_layers(self.stack.view.selected_rows(), delta))
+
+    def focus_palette(self) -> None:
+        self.palette_dock.show()
+        self.palette.search.setFocus()
+        self.palette.search.selectAll()
+
+    # Feedback ----------------------------------------------------------------------------
+
+    def _update_actions(self, *_) -> None:
+        rows = self.stack.view.selected_rows()
+        n = len(self.editor.architecture.layers)
+        for action in (self.delete_action, self.duplicate_action):
+            action.setEnabled(bool(rows))
+        self.up_action.setEnabled(bool(rows) and rows[0] > 0)
+        self.down_action.setEnabled(bool(rows) and rows[-1] < n - 1)
+
+    def _update_title(self, *_) -> None:
+        name = self.editor.architecture.name
+        path = self.files.path
+        where = f" ({path.name})" if path else ""
+        self.setWindowTitle(f"{name}{where}[*] — nnstudio")
+        self.setWindowModified(not self.editor.undo_stack.isClean())
+
+    def _on_summary(self, summary: Summary) -> None:
+        self._update_title()
+        self._update_actions()
+        if summary.ok:
+            text = f"✓ {summary.total_params:,} parameters"
+            if summary.warnings:
+                text += f" · ⚠ {len(summary.warnings)}"
+        else:
+            text = f"✗ {len(summary.errors)} error{'s' if len(summary.errors) > 1 else ''}"
+        self.status_summary.setText(text)
+
+    def _announce_undo(self, *_) -> None:
+        stack = self.editor.undo_stack
+        if stack.index() > 0:
+            self.statusBar().showMessage(stack.text(stack.index() - 1), 4000)
+
+    def show_keras_summary(self) -> None:
+        dialog = KerasSummaryDialog(self.editor.architecture, self.jobs, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About nnstudio",
+            f"<b>nnstudio {__version__}</b><br>Build, train and test Keras neural networks "
+            "visually.<br>Shapes and parameter counts are computed as Keras computes them.",
+        )
+
+    # Closing -----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.settings.window_geometry = QByteArray(self.saveGeometry())
+        self.settings.window_state = QByteArray(self.saveState())
+        self.settings.sync()
+        self.jobs.wait()
+        event.accept()

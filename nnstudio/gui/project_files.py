@@ -1,0 +1,189 @@
+"""Opening and saving in the window: dialogs, recent files, and never losing unsaved work."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from nnstudio.core import save_architecture
+from nnstudio.core.codegen import python_source
+from nnstudio.core.edits import ReplaceArchitecture
+from nnstudio.core.errors import NnstudioError
+from nnstudio.core.jsonfile import write_atomic
+from nnstudio.core.project import SUFFIX, Project, open_file, save_project
+from nnstudio.core.templates import DEFAULT_TEMPLATE, template
+from nnstudio.gui import dialogs
+from nnstudio.gui.editor import Editor
+from nnstudio.gui.settings import Settings
+
+
+def default_project() -> Project:
+    """What a new window shows: article 002's MNIST CNN on the bundled MNIST sample."""
+    return Project(template(DEFAULT_TEMPLATE).architecture)
+
+
+def _safe_file_name(name: str) -> str:
+    kept = "".join(c if c.isalnum() or c in " -_" else " " for c in name).strip()
+    return "-".join(kept.lower().split()) or "model"
+
+
+class ProjectFiles(QObject):
+    """The current file of the window and everything that reads or writes one."""
+
+    #: The current file changed (opened, saved as, or a new project).
+    path_changed = Signal()
+    #: A status-bar message.
+    message = Signal(str)
+
+    def __init__(self, window: QWidget, editor: Editor, settings: Settings) -> None:
+        super().__init__(window)
+        self._window = window
+        self._editor = editor
+        self._settings = settings
+        self.path: Path | None = None
+
+    # Questions ---------------------------------------------------------------------------
+
+    def maybe_save(self) -> bool:
+        """True when it is safe to drop the current project (saved, discarded or clean)."""
+        if self._editor.undo_stack.isClean():
+            return True
+        answer = dialogs.ask_unsaved(self._window, self._editor.architecture.name)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def _error(self, title: str, path, message: str) -> None:
+        dialogs.show_error(self._window, title, f"{path}\n\n{message}")
+        self.message.emit(f"{title}: {message}")
+
+    def _folder(self) -> str:
+        if self.path is not None:
+            return str(self.path.parent)
+        return self._settings.last_directory
+
+    def _suggest(self, suffix: str) -> str:
+        stem = self.path.stem if self.path else _safe_file_name(self._editor.architecture.name)
+        return os.path.join(self._folder(), stem + suffix)
+
+    def _set_path(self, path: Path | None) -> None:
+        self.path = path
+        if path is not None:
+            self._settings.add_recent_file(path)
+            self._settings.last_directory = str(path.parent)
+        self.path_changed.emit()
+
+    # New and open ------------------------------------------------------------------------
+
+    def new(self, project: Project | None = None) -> bool:
+        if not self.maybe_save():
+            return False
+        self._editor.load(project or default_project())
+        self._set_path(None)
+        self.message.emit(f"New project: {self._editor.architecture.name}")
+        return True
+
+    def new_from_template(self, template_id: str) -> bool:
+        return self.new(Project(template(template_id).architecture))
+
+    def open(self, path: str | os.PathLike | None = None) -> bool:
+        """Open a project or an architecture file (asking which when no path is given)."""
+        if not self.maybe_save():
+            return False
+        if path is None:
+            path = dialogs.ask_open_path(self._window, "Open", self._folder(), dialogs.OPEN_FILTER)
+            if not path:
+                return False
+        return self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> bool:
+        """Open a file without asking about unsaved changes (the caller has)."""
+        try:
+            project = open_file(path)
+        except NnstudioError as e:
+            self._error("Cannot open the file", path, str(e))
+            if not path.exists():
+                self._settings.remove_recent_file(str(path.absolute()))
+            return False
+        self._editor.load(project)
+        # An architecture JSON becomes a new, unsaved project: Save asks where to put it.
+        self._set_path(path if path.suffix.lower() == SUFFIX else None)
+        if path.suffix.lower() != SUFFIX:
+            self._settings.add_recent_file(path)
+        self.message.emit(f"Opened {path.name}")
+        return True
+
+    # Save --------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self) -> bool:
+        path = dialogs.ask_save_path(
+            self._window, "Save project as", self._suggest(SUFFIX), dialogs.PROJECT_FILTER
+        )
+        if not path:
+            return False
+        path = Path(path)
+        if path.suffix.lower() != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+        return self._write(path)
+
+    def _write(self, path: Path) -> bool:
+        try:
+            save_project(self._editor.project, path)
+        except OSError as e:
+            self._error("Cannot save the project", path, e.strerror or str(e))
+            return False
+        self._editor.undo_stack.setClean()
+        self._set_path(path)
+        self.message.emit(f"Saved {path.name}")
+        return True
+
+    # Import and export -------------------------------------------------------------------
+
+    def import_architecture(self) -> bool:
+        path = dialogs.ask_open_path(
+            self._window, "Import architecture", self._folder(), dialogs.JSON_FILTER
+        )
+        if not path:
+            return False
+        try:
+            arch = open_file(path).architecture
+        except NnstudioError as e:
+            self._error("Cannot import the architecture", path, str(e))
+            return False
+        self._editor.push(ReplaceArchitecture(arch), f"Import {Path(path).name}")
+        self.message.emit(f"Imported {Path(path).name} (Undo brings back the previous model)")
+        return True
+
+    def export_architecture(self) -> bool:
+        return self._export(
+            "Export architecture",
+            ".json",
+            dialogs.JSON_FILTER,
+            lambda p: save_architecture(self._editor.architecture, p),
+        )
+
+    def export_python(self) -> bool:
+        source = python_source(self._editor.architecture).encode("utf-8")
+        return self._export(
+            "Export as Python code", ".py", dialogs.PYTHON_FILTER, lambda p: write_atomic(p, source)
+        )
+
+    def _export(self, caption: str, suffix: str, filters: str, write) -> bool:
+        path = dialogs.ask_save_path(self._window, caption, self._suggest(suffix), filters)
+        if not path:
+            return False
+        try:
+            write(path)
+        except OSError as e:
+            self._error(f"Cannot {caption.lower()}", path, e.strerror or str(e))
+            return False
+        self.message.emit(f"Exported {Path(path).name}")
+        return True

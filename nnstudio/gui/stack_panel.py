@@ -1,0 +1,113 @@
+"""The centre of the window: the model's name and input, its layer cards, and its output."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from nnstudio.core.formatting import format_shape
+from nnstudio.core.summary import Summary
+from nnstudio.gui import theme
+from nnstudio.gui.editor import Editor
+from nnstudio.gui.layer_model import LayerModel
+from nnstudio.gui.stack_view import StackView
+from nnstudio.gui.widgets import ValidatedLineEdit, format_sizes, parse_shape
+
+#: How the bundled datasets are named in the window (the dataset panel comes with training).
+DATASET_NAMES = {
+    "mnist-sample": "MNIST sample: 28×28 grayscale digits, 10 classes",
+    "fashion-mnist-sample": "Fashion-MNIST sample: 28×28 grayscale clothes, 10 classes",
+}
+
+
+def _model_name(text: str) -> str:
+    if not text.strip():
+        raise ValueError("the model needs a name")
+    return text.strip()
+
+
+class StackPanel(QWidget):
+    def __init__(self, editor: Editor, model: LayerModel, parent=None) -> None:
+        super().__init__(parent)
+        self._editor = editor
+        self._sessions = {"name": 0, "input": 0}
+
+        message = QLabel()
+        message.setStyleSheet(f"color: {theme.ERROR_COLOR};")
+        message.setWordWrap(True)
+        message.hide()
+        self.name_edit = ValidatedLineEdit(_model_name, message)
+        self.name_edit.setToolTip("The model's name, shown in the title bar and saved with it.")
+        self.input_edit = ValidatedLineEdit(parse_shape, message)
+        self.input_edit.setToolTip(
+            "The shape of one sample, without the batch axis: 784 for a flat vector, "
+            "28, 28, 1 for a grayscale image, 32, 32, 3 for a colour one. ? leaves a size open."
+        )
+        self.input_edit.setAccessibleName("Input shape")
+        self.dataset_label = QLabel()
+        self.dataset_label.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("&Model:", self.name_edit)
+        form.addRow("&Input shape:", self.input_edit)
+        form.addRow("", self.dataset_label)
+        form.addRow("", message)
+
+        self.view = StackView()
+        self.view.setModel(model)
+        self.output_label = QLabel()
+        self.output_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.output_label)
+
+        self.name_edit.session_started.connect(lambda: self._start("name"))
+        self.input_edit.session_started.connect(lambda: self._start("input"))
+        self.name_edit.value_edited.connect(
+            lambda name: editor.set_model_name(name, self._sessions["name"])
+        )
+        self.input_edit.value_edited.connect(
+            lambda shape: editor.set_input_shape(shape, self._sessions["input"])
+        )
+        # Leaving a field with an invalid text brings back the model's value.
+        self.name_edit.editingFinished.connect(self._show_model_fields)
+        self.input_edit.editingFinished.connect(self._show_model_fields)
+        editor.document.summary_changed.connect(self._on_summary)
+        editor.project_replaced.connect(self._refresh_dataset)
+        self._on_summary(editor.summary)
+        self._refresh_dataset()
+
+    def _show_model_fields(self, force: bool = True) -> None:
+        """Show the model's name and input shape, except in a field being typed in."""
+        arch = self._editor.architecture
+        name, shape = arch.name, format_sizes(arch.input_shape)
+        if force:
+            self.name_edit.set_text_quietly(name)
+            self.input_edit.set_text_quietly(shape)
+        else:
+            self.name_edit.show_value(arch.name, name)
+            self.input_edit.show_value(arch.input_shape, shape)
+
+    def _start(self, field: str) -> None:
+        self._sessions[field] = self._editor.new_session()
+
+    def _refresh_dataset(self) -> None:
+        name = DATASET_NAMES.get(self._editor.dataset, self._editor.dataset)
+        self.dataset_label.setText(f"<small>Dataset: {name}</small>")
+
+    def _on_summary(self, summary: Summary) -> None:
+        self._show_model_fields(force=False)
+        errors, warnings = len(summary.errors), len(summary.warnings)
+        if errors:
+            text = f"<b style='color:{theme.ERROR_COLOR}'>✗ {errors} error"
+            text += "s" if errors > 1 else ""
+            text += "</b> — see the cards marked in red, or the Problems list."
+        else:
+            total = summary.total_params
+            text = f"<b>Output {format_shape(summary.output_shape)}</b> · {total:,} parameters"
+            if warnings:
+                text += f" · <span style='color:{theme.WARNING_COLOR}'>⚠ {warnings} warning"
+                text += "s" if warnings > 1 else ""
+                text += "</span>"
+        self.output_label.setText(text)

@@ -1,0 +1,97 @@
+"""The summary: Keras' ``model.summary()`` table, its totals, and every problem with its fix."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.core.formatting import format_count, format_macs, readable_bytes
+from nnstudio.core.summary import Summary
+from nnstudio.gui.editor import Editor
+from nnstudio.gui.inspector import ProblemList, ProblemRow
+from nnstudio.gui.layer_model import LayerModel
+
+
+class SummaryPanel(QWidget):
+    #: A problem or a table row was clicked: select that layer.
+    layer_activated = Signal(int)
+    #: A fix button was clicked.
+    fix_requested = Signal(object)
+
+    def __init__(self, editor: Editor, model: LayerModel, parent=None) -> None:
+        super().__init__(parent)
+        self._editor = editor
+        self.table = QTableView()
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setAccessibleName("Model summary")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.clicked.connect(lambda index: self.layer_activated.emit(index.row()))
+
+        self.totals = QLabel()
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_title = QLabel()
+        self.problems = ProblemList(show_layer=True)
+        self.problems.fix_requested.connect(self.fix_requested)
+        self.problems.setAccessibleName("Problems")
+        self.problems.layer_activated.connect(self.layer_activated)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.table, 1)
+        top_layout.addWidget(self.totals)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.problems_title)
+        bottom_layout.addWidget(self.problems, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        editor.document.summary_changed.connect(self._on_summary)
+        self._on_summary(editor.summary)
+
+    def _on_summary(self, summary: Summary) -> None:
+        def count(n):
+            return format_count(n) if n is None else f"{n:,} ({readable_bytes(n * 4)})"
+
+        self.totals.setText(
+            f"<b>Total params:</b> {count(summary.total_params)}<br>"
+            f"Trainable params: {count(summary.trainable_params)}<br>"
+            f"Non-trainable params: {count(summary.non_trainable_params)}<br>"
+            f"Multiply-adds per sample: {format_macs(summary.macs)}"
+        )
+        problems = summary.problems
+        self.problems_title.setText(
+            f"<b>Problems ({len(problems)})</b>"
+            if problems
+            else "<b>Problems</b> — none: Keras accepts this model."
+        )
+        self.problems.setVisible(bool(problems))
+        self.problems.show_problems(problems)
+
+    def problem_rows(self) -> list[ProblemRow]:
+        return self.problems.rows
