@@ -1,5 +1,6 @@
 """The ``nnstudio`` command.
 
+``nnstudio`` opens the window, ``nnstudio FILE`` opens a project or architecture file in it.
 ``nnstudio summary`` never imports TensorFlow, so it answers in a fraction of a second. Whatever
 goes wrong, the user gets one line naming the file and the problem, never a traceback.
 
@@ -25,7 +26,9 @@ EXIT_INTERNAL = 3
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nnstudio",
-        description="Build, train and test Keras neural networks.",
+        usage="nnstudio [FILE] | nnstudio COMMAND ...",
+        description="Build, train and test Keras neural networks. Without a command, nnstudio "
+        "opens its window, with FILE (a .nnstudio project or an architecture JSON) in it.",
     )
     parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -84,8 +87,20 @@ def _summary(files: Sequence[str], as_json: bool) -> int:
     return status
 
 
+COMMANDS = ("summary",)
+
+
+def _window(path: str | None) -> int:
+    from nnstudio.gui.app import run  # Qt is imported only for the window
+
+    return run(path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (len(argv) == 1 and argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        return _window(argv[0] if argv else None)
     parser = _parser()
     args = parser.parse_args(argv)
     try:

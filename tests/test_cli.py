@@ -191,7 +191,17 @@ def test_ascii_output_when_the_terminal_cannot_show_box_drawing(tmp_path):
     assert "| conv2d (Conv2D)" in text
 
 
-def test_bare_command_prints_help(capsys):
-    status, out, _ = run(capsys)
-    assert status == 0
+def test_bare_command_and_a_file_open_the_window(monkeypatch):
+    opened = []
+    monkeypatch.setattr("nnstudio.cli._window", lambda path: opened.append(path) or 0)
+    assert main([]) == 0
+    assert main(["model.nnstudio"]) == 0
+    assert opened == [None, "model.nnstudio"]
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
     assert "summary" in out
+    assert "nnstudio [FILE]" in out
