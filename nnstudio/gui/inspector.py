@@ -121,6 +121,7 @@ class Inspector(QWidget):
         self._session = 0
         self.editors: dict[str, ParamEditor] = {}
         self.problem_rows: list[ProblemRow] = []
+        self._shown_problems = None
 
         self.title = QLabel()
         font = self.title.font()
@@ -194,6 +195,7 @@ class Inspector(QWidget):
 
     def _rebuild(self, layer: LayerConfig | None) -> None:
         self._clear_form()
+        self._shown_problems = None
         if layer is None:
             many = len(self._rows) > 1
             self.title.setText(
@@ -242,15 +244,20 @@ class Inspector(QWidget):
             editor.set_value(layer.params[name])
 
     def _show_problems(self, summary: Summary) -> None:
+        index = self._index
+        problems = (
+            () if index is None or index >= len(summary.layers) else summary.layers[index].problems
+        )
+        if (index, problems) == self._shown_problems:
+            return
+        self._shown_problems = (index, problems)
         for row in self.problem_rows:
             self.problems_box.removeWidget(row)
             row.hide()
             row.deleteLater()
         self.problem_rows = []
-        index = self._index
-        if index is None or index >= len(summary.layers):
+        if index is None:
             return
-        problems = summary.layers[index].problems
         marked = {p.param: p.message for p in problems if p.param and p.severity == ERROR}
         for name, editor in self.editors.items():
             editor.show_problem(marked.get(name))

@@ -9,6 +9,7 @@ are not applied here: they go to the editor as undoable commands.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,7 +20,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QIcon
 
+from nnstudio.core.architecture import LayerConfig
 from nnstudio.core.catalogue import CATALOGUE
 from nnstudio.core.formatting import format_count, format_shape
 from nnstudio.core.summary import ERROR, WARNING, LayerSummary
@@ -37,6 +40,44 @@ ProblemsRole = ROLE.UserRole + 4
 GroupRole = ROLE.UserRole + 5
 
 Index = QModelIndex | QPersistentModelIndex
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Everything the views show of one row."""
+
+    display: tuple[str, str, str]
+    icon: QIcon
+    roles: dict[int, Any]
+
+    @classmethod
+    def of(cls, layer: LayerConfig, summary: LayerSummary | None) -> _Cells:
+        group = CATALOGUE[layer.type].group
+        problems = list(summary.problems) if summary else []
+        severity = (ERROR if summary.has_error else WARNING) if problems else None
+        if summary is None:
+            display = (layer.type, "", "")
+            detail = ""
+        else:
+            shape, params = format_shape(summary.output_shape), summary.params
+            display = (f"{summary.name} ({summary.type})", shape, format_count(params))
+            count = "? params" if params is None else f"{params:,} params"
+            detail = f"{summary.name} → {shape} · {count}"
+        tooltip = [f"<b>{layer.describe()}</b>", CATALOGUE[layer.type].help]
+        tooltip += [f"{'✗' if p.severity == ERROR else '⚠'} {p.message}" for p in problems]
+        color = theme.severity_color(severity)
+        roles = {
+            DescriptionRole: layer.describe(),
+            DetailRole: detail,
+            GroupRole: group,
+            ProblemsRole: problems,
+            SeverityRole: severity,
+            ROLE.ToolTipRole: "<br>".join(tooltip),
+            ROLE.BackgroundRole: theme.tinted(color, 48) if color else None,
+        }
+        icon = theme.severity_icon(severity) if severity else theme.group_icon(group)
+        return cls(display, icon, roles)
 
 
 class LayerModel(QAbstractTableModel):
@@ -51,6 +92,7 @@ class LayerModel(QAbstractTableModel):
         document = editor.document
         self._layers = document.architecture.layers
         self._rows = document.summary.layers
+        self._cache: dict[int, _Cells] = {}
         document.layer_inserted.connect(self._on_inserted)
         document.layer_removed.connect(self._on_removed)
         document.layer_moved.connect(self._on_moved)
@@ -62,6 +104,7 @@ class LayerModel(QAbstractTableModel):
 
     def _snapshot(self) -> None:
         self._layers = self._editor.document.architecture.layers
+        self._cache.clear()
 
     def _on_inserted(self, index: int) -> None:
         self.beginInsertRows(QModelIndex(), index, index)
@@ -86,12 +129,13 @@ class LayerModel(QAbstractTableModel):
 
     def _on_reset(self) -> None:
         self.beginResetModel()
-        self._snapshot()
         self._rows = ()
+        self._snapshot()
         self.endResetModel()
 
     def _on_summary(self, summary) -> None:
         self._rows = summary.layers
+        self._cache.clear()
         if self._layers:
             last = self.index(len(self._layers) - 1, len(self.COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
@@ -108,8 +152,7 @@ class LayerModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == ROLE.DisplayRole:
             return self.COLUMNS[section]
         if orientation == Qt.Orientation.Horizontal and role == ROLE.TextAlignmentRole:
-            right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            return right if section == 2 else Qt.AlignmentFlag.AlignLeft
+            return _RIGHT if section == 2 else Qt.AlignmentFlag.AlignLeft
         return None
 
     def row(self, row: int) -> LayerSummary | None:
@@ -121,64 +164,22 @@ class LayerModel(QAbstractTableModel):
     def data(self, index: Index, role: int = ROLE.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._layers):
             return None
-        layer = self._layers[index.row()]
-        summary = self.row(index.row())
+        cells = self._cells(index.row())
         column = index.column()
         if role == ROLE.DisplayRole:
-            if summary is None:
-                return layer.type if column == 0 else ""
-            return (
-                f"{summary.name} ({summary.type})",
-                format_shape(summary.output_shape),
-                format_count(summary.params),
-            )[column]
-        if role == DescriptionRole:
-            return layer.describe()
-        if role == DetailRole:
-            return self._detail(summary)
-        if role == GroupRole:
-            return CATALOGUE[layer.type].group
-        if role == ProblemsRole:
-            return list(summary.problems) if summary else []
-        if role == SeverityRole:
-            return self._severity(summary)
-        if role == ROLE.DecorationRole and column == 0:
-            severity = self._severity(summary)
-            return (
-                theme.severity_icon(severity)
-                if severity
-                else theme.group_icon(CATALOGUE[layer.type].group)
-            )
-        if role == ROLE.ToolTipRole:
-            return self._tooltip(layer, summary)
-        if role == ROLE.BackgroundRole:
-            color = theme.severity_color(self._severity(summary))
-            return theme.tinted(color, 48) if color else None
-        if role == ROLE.TextAlignmentRole and column == 2:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        return None
+            return cells.display[column]
+        if role == ROLE.DecorationRole:
+            return cells.icon if column == 0 else None
+        if role == ROLE.TextAlignmentRole:
+            return _RIGHT if column == 2 else None
+        return cells.roles.get(role)
 
-    @staticmethod
-    def _severity(summary: LayerSummary | None) -> str | None:
-        if summary is None or not summary.problems:
-            return None
-        return ERROR if summary.has_error else WARNING
-
-    @staticmethod
-    def _detail(summary: LayerSummary | None) -> str:
-        if summary is None:
-            return ""
-        params = summary.params
-        count = "? params" if params is None else f"{params:,} params"
-        return f"{summary.name} → {format_shape(summary.output_shape)} · {count}"
-
-    @staticmethod
-    def _tooltip(layer, summary: LayerSummary | None) -> str:
-        lines = [f"<b>{layer.describe()}</b>", CATALOGUE[layer.type].help]
-        for p in summary.problems if summary else ():
-            mark = "✗" if p.severity == ERROR else "⚠"
-            lines.append(f"{mark} {p.message}")
-        return "<br>".join(lines)
+    def _cells(self, row: int) -> _Cells:
+        """What the views show of a row, computed once per summary (views ask many times)."""
+        cells = self._cache.get(row)
+        if cells is None:
+            cells = self._cache[row] = _Cells.of(self._layers[row], self.row(row))
+        return cells
 
     # Drag and drop -----------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QToolButton, QWidget
 
 from nnstudio import __version__
@@ -48,14 +48,16 @@ class MainWindow(QMainWindow):
         self.model = LayerModel(self.editor, self)
         self.setWindowIcon(theme.app_icon())
         self.setObjectName("nnstudio-main-window")
+        if self.settings.theme != "system":
+            theme.apply_theme(self.settings.theme)
 
         self.stack = StackPanel(self.editor, self.model)
         self.setCentralWidget(self.stack)
-        self.palette = Palette()
+        self.layer_palette = Palette()
         self.inspector = Inspector(self.editor)
         self.summary = SummaryPanel(self.editor, self.model)
         self.palette_dock = self._dock(
-            "Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea
+            "Palette", self.layer_palette, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.inspector_dock = self._dock(
             "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
@@ -79,7 +81,7 @@ class MainWindow(QMainWindow):
         view = self.stack.view
         view.rows_selected.connect(self.inspector.show_rows)
         view.rows_selected.connect(self._update_actions)
-        self.palette.layer_requested.connect(self.add_layer)
+        self.layer_palette.layer_requested.connect(self.add_layer)
         self.summary.layer_activated.connect(lambda row: self.select_rows([row]))
         self.summary.fix_requested.connect(self.apply_fix)
         self.inspector.fix_requested.connect(self.apply_fix)
@@ -242,6 +244,14 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         for dock in (self.palette_dock, self.inspector_dock, self.summary_dock):
             view.addAction(dock.toggleViewAction())
+        theme_menu = view.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)
+        for name in theme.THEMES:
+            action = theme_menu.addAction(name.capitalize())
+            action.setCheckable(True)
+            action.setChecked(name == self.settings.theme)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            self.theme_actions.addAction(action)
         view.addSeparator()
         view.addAction(self.keras_action)
         view.addAction(self.reset_layout_action)
@@ -319,8 +329,8 @@ class MainWindow(QMainWindow):
 
     def focus_palette(self) -> None:
         self.palette_dock.show()
-        self.palette.search.setFocus()
-        self.palette.search.selectAll()
+        self.layer_palette.search.setFocus()
+        self.layer_palette.search.selectAll()
 
     # Feedback ----------------------------------------------------------------------------
 
@@ -354,6 +364,11 @@ class MainWindow(QMainWindow):
         stack = self.editor.undo_stack
         if stack.index() > 0:
             self.statusBar().showMessage(stack.text(stack.index() - 1), 4000)
+
+    def set_theme(self, name: str) -> None:
+        self.settings.theme = name
+        theme.apply_theme(name)
+        self.stack.view.viewport().update()
 
     def show_keras_summary(self) -> None:
         dialog = KerasSummaryDialog(self.editor.architecture, self.jobs, self)

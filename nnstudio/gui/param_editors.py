@@ -48,6 +48,7 @@ class ParamEditor(QWidget):
     def __init__(self, param: Param, parent=None) -> None:
         super().__init__(parent)
         self.param = param
+        self._problem: str | None = None
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
@@ -69,6 +70,9 @@ class ParamEditor(QWidget):
 
     def show_problem(self, message: str | None) -> None:
         """Mark the editor red with the message, or clear the mark."""
+        if message == self._problem:
+            return  # restyling is costly: only on a change
+        self._problem = message
         style = f"border: 2px solid {theme.ERROR_COLOR}; border-radius: 3px;" if message else ""
         for child in self.findChildren(QWidget):
             child.setStyleSheet(style)

@@ -52,5 +52,14 @@ class Settings:
     def window_state(self, value: QByteArray) -> None:
         self._s.setValue("window/state", value)
 
+    @property
+    def theme(self) -> str:
+        value = str(self._s.value("window/theme", "system", type=str))
+        return value if value in ("system", "light", "dark") else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._s.setValue("window/theme", value)
+
     def sync(self) -> None:
         self._s.sync()

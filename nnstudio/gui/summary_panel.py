@@ -38,10 +38,15 @@ class SummaryPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setAccessibleName("Model summary")
+        # Widths from the font, not from the contents: measuring every row on every edit
+        # would cost more than the rest of the edit.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        metrics = self.table.fontMetrics()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, metrics.horizontalAdvance("(None, 128, 128, 128)") + 16)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, metrics.horizontalAdvance("123,456,789") + 16)
         self.table.clicked.connect(lambda index: self.layer_activated.emit(index.row()))
 
         self.totals = QLabel()
@@ -71,6 +76,7 @@ class SummaryPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
+        self._shown_problems = None
         editor.document.summary_changed.connect(self._on_summary)
         self._on_summary(editor.summary)
 
@@ -85,6 +91,9 @@ class SummaryPanel(QWidget):
             f"Multiply-adds per sample: {format_macs(summary.macs)}"
         )
         problems = summary.problems
+        if problems == self._shown_problems:
+            return
+        self._shown_problems = problems
         self.problems_title.setText(
             f"<b>Problems ({len(problems)})</b>"
             if problems

@@ -71,3 +71,49 @@ def muted_text(palette: QPalette) -> QColor:
         (text.green() * 3 + base.green() * 2) // 5,
         (text.blue() * 3 + base.blue() * 2) // 5,
     )
+
+
+THEMES = ("system", "light", "dark")
+
+
+def dark_palette() -> QPalette:
+    """Fusion in dark colours, for systems whose dark theme Qt does not pick up."""
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    palette = QPalette()
+    colors = {
+        role.Window: "#2b2d30",
+        role.WindowText: "#e4e6ea",
+        role.Base: "#1e1f22",
+        role.AlternateBase: "#26282b",
+        role.ToolTipBase: "#3a3d41",
+        role.ToolTipText: "#e4e6ea",
+        role.PlaceholderText: "#8b8f96",
+        role.Text: "#e4e6ea",
+        role.Button: "#3a3d41",
+        role.ButtonText: "#e4e6ea",
+        role.BrightText: "#ff6b6b",
+        role.Link: "#6aa8ff",
+        role.Highlight: "#2f65ca",
+        role.HighlightedText: "#ffffff",
+        role.Light: "#4a4d52",
+        role.Midlight: "#404348",
+        role.Mid: "#33363a",
+        role.Dark: "#191a1c",
+        role.Shadow: "#000000",
+    }
+    for r, color in colors.items():
+        palette.setColor(r, QColor(color))
+    for r in (role.Text, role.WindowText, role.ButtonText):
+        palette.setColor(group.Disabled, r, QColor("#7c8087"))
+    return palette
+
+
+def apply_theme(name: str) -> None:
+    """Use the system's colours, or Fusion's light or dark ones."""
+    app = QApplication.instance()
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    if name == "dark":
+        app.setPalette(dark_palette())
+    else:
+        app.setPalette(app.style().standardPalette())

@@ -10,7 +10,7 @@ def types(window):
 
 
 def palette_item(window, name):
-    return window.palette._items[name]
+    return window.layer_palette._items[name]
 
 
 def undo(window, qtbot=None):
@@ -34,7 +34,7 @@ def test_the_default_project_is_the_article_002_cnn(window):
 
 def test_double_click_in_the_palette_adds_after_the_selection(window, qtbot):
     window.select_rows([4])
-    tree = window.palette.tree
+    tree = window.layer_palette.tree
     item = palette_item(window, "Dense")
     tree.scrollToItem(item)
     rect = tree.visualItemRect(item)
@@ -58,8 +58,8 @@ def test_a_card_clicked_with_the_mouse_is_where_layers_are_added(window, qtbot):
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert view.selected_rows() == [5]
     assert window.inspector.title.text() == "Dropout"
-    window.palette.tree.setCurrentItem(palette_item(window, "Dense"))
-    qtbot.keyClick(window.palette.tree, Qt.Key.Key_Return)
+    window.layer_palette.tree.setCurrentItem(palette_item(window, "Dense"))
+    qtbot.keyClick(window.layer_palette.tree, Qt.Key.Key_Return)
     assert types(window)[6] == "Dense"
     assert view.selected_rows() == [6]
     ctrl = Qt.KeyboardModifier.ControlModifier
@@ -75,26 +75,26 @@ def test_a_card_clicked_with_the_mouse_is_where_layers_are_added(window, qtbot):
 
 def test_enter_in_the_palette_and_in_its_search_box(window, qtbot):
     window.select_rows([])
-    tree = window.palette.tree
+    tree = window.layer_palette.tree
     tree.setCurrentItem(palette_item(window, "BatchNormalization"))
     tree.setFocus()
     qtbot.keyClick(tree, Qt.Key.Key_Return)
     assert types(window)[-1] == "BatchNormalization"
     window.focus_palette()
-    qtbot.keyClicks(window.palette.search, "spatial")
-    assert window.palette.visible_layers() == ["SpatialDropout2D"]
-    qtbot.keyClick(window.palette.search, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.layer_palette.search, "spatial")
+    assert window.layer_palette.visible_layers() == ["SpatialDropout2D"]
+    qtbot.keyClick(window.layer_palette.search, Qt.Key.Key_Return)
     assert types(window)[-1] == "SpatialDropout2D"
 
 
 def test_search_matches_help_text(window, qtbot):
-    window.palette.search.setText("overfitting")
-    assert "Dropout" in window.palette.visible_layers()
-    assert "Conv2D" not in window.palette.visible_layers()
+    window.layer_palette.search.setText("overfitting")
+    assert "Dropout" in window.layer_palette.visible_layers()
+    assert "Conv2D" not in window.layer_palette.visible_layers()
 
 
 def test_dragging_a_palette_layer_into_the_stack(window):
-    mime = window.palette.tree.mimeData([palette_item(window, "BatchNormalization")])
+    mime = window.layer_palette.tree.mimeData([palette_item(window, "BatchNormalization")])
     assert mime.hasFormat(LAYER_TYPE_MIME)
     model = window.model
     assert model.canDropMimeData(mime, Qt.DropAction.CopyAction, 1, 0, QModelIndex())
