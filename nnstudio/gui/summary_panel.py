@@ -44,7 +44,7 @@ class SummaryPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, metrics.horizontalAdvance("(None, 128, 128, 128)") + 16)
+        header.resizeSection(1, metrics.horizontalAdvance("(None, 128, 128, 32)") + 12)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(2, metrics.horizontalAdvance("123,456,789") + 16)
         self.table.clicked.connect(lambda index: self.layer_activated.emit(index.row()))
