@@ -116,7 +116,9 @@ class LayerType:
 # Parameters shared by several layers -------------------------------------------------------
 
 
-def _activation(default: str = "linear", initial: str | None = None) -> ChoiceParam:
+def _activation(default: str = "linear", initial: str | None = "relu") -> ChoiceParam:
+    # Keras' default is linear; a layer added from the palette starts with relu, which is
+    # what a hidden layer almost always wants.
     return ChoiceParam(
         name="activation",
         help="The function applied to the layer's output.",

@@ -32,10 +32,6 @@ from nnstudio.core.summary import Summary
 from nnstudio.gui.undo import EditCommand
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 class Editor(QObject):
     """The document, its dataset and its undo stack."""
 
@@ -103,7 +99,8 @@ class Editor(QObject):
         layers = self.architecture.layers
         copies = [layers[r].with_name(None) for r in rows]
         edits = tuple(InsertLayer(at + k, c) for k, c in enumerate(copies))
-        self.push(Batch(edits), f"Duplicate {_plural(len(rows), 'layer')}")
+        what = layers[rows[0]].type if len(rows) == 1 else f"{len(rows)} layers"
+        self.push(Batch(edits), f"Duplicate {what}")
         return list(range(at, at + len(rows)))
 
     def move_rows_to(self, rows: Iterable[int], target: int) -> list[int]:
@@ -126,7 +123,10 @@ class Editor(QObject):
                 edits.append(MoveLayer(source, position))
                 order.insert(position, order.pop(source))
         if edits:
-            self.push(Batch(tuple(edits)), f"Move {_plural(len(rows), 'layer')}")
+            what = (
+                self.architecture.layers[rows[0]].type if len(rows) == 1 else f"{len(rows)} layers"
+            )
+            self.push(Batch(tuple(edits)), f"Move {what}")
         return list(range(at, at + len(rows)))
 
     def move_layers(self, rows: Iterable[int], delta: int) -> list[int]:

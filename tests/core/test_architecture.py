@@ -163,6 +163,6 @@ def test_layer_config_helpers():
     layer = LayerConfig.create("Conv2D", filters=8, kernel_size=5, activation="relu")
     assert layer.describe() == "Conv2D 8 5x5 relu"
     assert layer.with_param("kernel_size", [3, 1]).params["kernel_size"] == (3, 1)
-    assert LayerConfig.new("Dense").describe() == "Dense 64"
+    assert LayerConfig.new("Dense").describe() == "Dense 64 relu"  # palette layers start relu
     with pytest.raises(ArchitectureFormatError, match="Conv2D filters must be an integer"):
         layer.with_param("filters", "many")
