@@ -7,7 +7,7 @@ from typing import Any
 from nnstudio.core import backend
 from nnstudio.core.architecture import Architecture, LayerConfig
 from nnstudio.core.errors import InvalidArchitectureError
-from nnstudio.core.summary import summarize
+from nnstudio.core.summary import safe_name, summarize
 
 
 def keras_arguments(layer: LayerConfig) -> dict[str, Any]:
@@ -20,9 +20,12 @@ def keras_layer(keras, layer: LayerConfig, name: str):
     return getattr(keras.layers, layer.type)(**keras_arguments(layer), name=name)
 
 
-def model_name(arch: Architecture) -> str | None:
-    """The architecture's name, made acceptable to Keras (which refuses '/')."""
-    return arch.name.replace("/", "_") or None
+def model_name(arch: Architecture) -> str:
+    """A Keras model name for the architecture: TensorFlow's root scope names allow letters,
+    digits and _ . - > only, and must start with a letter, digit or dot ("MNIST CNN" becomes
+    "MNIST_CNN"); a space in the name would make ``fit`` fail."""
+    name = safe_name(arch.name, fallback="model")
+    return name if name[0].isalnum() or name[0] == "." else f"model_{name}"
 
 
 def build_model(arch: Architecture):

@@ -7,6 +7,7 @@ It runs on every edit in the window, so it is pure Python over small integers: s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -201,12 +202,13 @@ def _name_problems(arch: Architecture, names: tuple[str, ...]) -> dict[int, list
         name = layer.name
         if not name:
             continue
-        if "/" in name:
-            fixed = name.replace("/", "_")
+        if not valid_layer_name(name):
+            fixed = safe_name(name)
             out.setdefault(i, []).append(
                 Problem(
                     i,
-                    f"Layer name {name!r} cannot contain '/'.",
+                    f"Layer name {name!r} may only contain letters, digits and _ . - > "
+                    "(Keras refuses '/', and TensorFlow refuses other characters when training).",
                     fix=Fix(f"Rename to {fixed!r}", ReplaceLayer(i, layer.with_name(fixed))),
                 )
             )
@@ -222,6 +224,21 @@ def _name_problems(arch: Architecture, names: tuple[str, ...]) -> dict[int, list
             )
         seen.setdefault(name, i)
     return out
+
+
+#: What TensorFlow accepts in a scope name (tensorflow/python/framework/ops.py), minus the '/'
+#: that Keras refuses in layer names.
+_NAME = re.compile(r"[A-Za-z0-9_.\->]*")
+
+
+def valid_layer_name(name: str) -> bool:
+    return _NAME.fullmatch(name) is not None
+
+
+def safe_name(name: str, fallback: str = "layer") -> str:
+    """The name with every character TensorFlow refuses replaced by '_'."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.\->]+", "_", name.strip()).strip("_")
+    return cleaned or fallback
 
 
 def _unique_name(name: str, taken: set[str]) -> str:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.architecture import LayerConfig
 from nnstudio.core.catalogue import CATALOGUE
-from nnstudio.core.summary import ERROR, Problem, Summary
+from nnstudio.core.summary import ERROR, Problem, Summary, valid_layer_name
 from nnstudio.gui import theme
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.param_editors import ParamEditor, editor_for
@@ -27,9 +27,10 @@ from nnstudio.gui.widgets import ValidatedLineEdit
 
 
 def _layer_name(text: str) -> str | None:
-    if "/" in text:
-        raise ValueError("a layer name cannot contain '/'")
-    return text.strip() or None
+    name = text.strip()
+    if name and not valid_layer_name(name):
+        raise ValueError("use letters, digits and _ . - > only (TensorFlow refuses the rest)")
+    return name or None
 
 
 class ProblemRow(QWidget):

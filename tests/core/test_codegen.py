@@ -66,7 +66,7 @@ def test_importing_the_script_only_defines_build_model(tmp_path, keras, capsys):
     ours = summarize(arch)
     assert model.count_params() == ours.total_params
     assert [layer.name for layer in model.layers] == [row.name for row in ours.layers]
-    assert model.name == "Named _ odd"
+    assert model.name == "Named_odd"  # a valid TensorFlow scope name
 
 
 def test_script_is_readable():

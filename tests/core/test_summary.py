@@ -293,3 +293,16 @@ def test_to_dict_for_valid_and_invalid():
     invalid = summarize(arch((3, 3, 1), L("Conv2D", filters=1, kernel_size=5))).to_dict()
     assert invalid["ok"] is False
     assert invalid["errors"][0]["layer"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"), [("my layer", False), ("a:b", False), ("é", False), ("x-y.z>1", True)]
+)
+def test_layer_names_must_be_valid_tensorflow_scope_names(name, ok):
+    """Keras builds a layer named "my layer", but TensorFlow refuses it when training."""
+    a = arch((4,), L("Dense", units=2, name=name))
+    s = summarize(a)
+    assert s.ok == ok
+    if not ok:
+        assert "may only contain letters, digits" in s.errors[0].message
+        assert summarize(s.errors[0].fix.apply(a)).ok
