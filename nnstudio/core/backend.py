@@ -20,6 +20,14 @@ def keras() -> ModuleType:
     return keras
 
 
+def tensorflow() -> ModuleType:
+    """Import and return TensorFlow (for tf.data pipelines and its error types)."""
+    keras()
+    import tensorflow
+
+    return tensorflow
+
+
 def is_loaded() -> bool:
     """Whether TensorFlow has been imported in this process."""
     import sys

@@ -1,0 +1,162 @@
+"""Datasets given as CSV files: FER2013's ``emotion,pixels,Usage`` and article 003's
+"Identify the Digits" (``filename,label`` next to a folder of images). Bad rows and unreadable
+images are skipped and counted."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from nnstudio.core.datasets.base import (
+    Cancelled,
+    Dataset,
+    DatasetCancelled,
+    DatasetError,
+    DatasetSource,
+    Progress,
+    check_arrays,
+    csv_header,
+    shuffled,
+)
+from nnstudio.core.toy_faces import EMOTIONS
+
+SHOWN_SKIPS = 8
+FER_SIDE = 48
+
+
+def _rows(path: Path, progress: Progress, cancelled: Cancelled, what: str):
+    size = max(path.stat().st_size, 1)
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        reader.fieldnames = [c.strip().lower() for c in reader.fieldnames or []]
+        for n, row in enumerate(reader):
+            if n % 1000 == 0:
+                if cancelled():
+                    raise DatasetCancelled(f"reading {path.name} was cancelled")
+                progress(min(f.buffer.tell() / size, 1.0), f"Reading {what}: {n:,} rows")
+            yield n + 2, row  # line numbers as a spreadsheet shows them
+
+
+def fer_csv_dataset(source: DatasetSource, progress: Progress, cancelled: Cancelled) -> Dataset:
+    """FER2013's CSV: a 48×48 face per row as 2,304 space-separated pixel values."""
+    path = Path(source.path or "")
+    header = csv_header(path)
+    if not {"emotion", "pixels"} <= set(header):
+        raise DatasetError(
+            f"{path.name}: a FER2013 CSV has the columns emotion,pixels[,Usage]; "
+            f"found {','.join(header) or 'no header'}"
+        )
+    splits: dict[bool, tuple[list, list]] = {True: ([], []), False: ([], [])}
+    bad: list[str] = []
+    for line, row in _rows(path, progress, cancelled, "FER2013"):
+        try:
+            label = int(row["emotion"])
+            pixels = np.array(row["pixels"].split(), dtype=np.int64)
+            if not 0 <= label < len(EMOTIONS):
+                raise ValueError(f"emotion {label} is not in 0-6")
+            if pixels.size != FER_SIDE * FER_SIDE or pixels.min() < 0 or pixels.max() > 255:
+                raise ValueError(f"{pixels.size} pixels; a face has 2304 values in 0-255")
+        except (ValueError, TypeError, AttributeError) as e:
+            bad.append(f"line {line}: {e}")
+            continue
+        training = (row.get("usage") or "Training").strip().lower() == "training"
+        splits[training][0].append(pixels.astype(np.uint8).reshape(FER_SIDE, FER_SIDE, 1))
+        splits[training][1].append(label)
+    if not splits[True][0]:
+        raise DatasetError(f"{path.name}: no readable training rows ({len(bad):,} bad rows)")
+    x, y = (np.stack(splits[True][0]), np.array(splits[True][1], dtype=np.int64))
+    test = splits[False]
+    x_test = np.stack(test[0]) if test[0] else None
+    y_test = np.array(test[1], dtype=np.int64) if test[1] else None
+    return Dataset(
+        source,
+        "FER2013",
+        x,
+        y,
+        x_test,
+        y_test,
+        tuple(e.capitalize() for e in EMOTIONS),
+        "Faces expressing 7 emotions, 48×48 grayscale, from the FER2013 CSV "
+        "(Training rows for training, the others for testing).",
+        skipped_count=len(bad),
+        skipped=tuple(bad[:SHOWN_SKIPS]),
+    )
+
+
+def _image_folder_for(csv_path: Path, first: str) -> Path:
+    """Where the CSV's images are: next to it, or in a subfolder that holds the first one."""
+    folder = csv_path.parent
+    if (folder / first).exists():
+        return folder
+    for candidate in sorted(folder.glob("**/" + Path(first).name)):
+        depth = len(candidate.relative_to(folder).parts)
+        if depth <= 4:
+            return candidate.parent
+    raise DatasetError(
+        f"{csv_path.name}: cannot find the image {first} next to it or in its subfolders"
+    )
+
+
+def _label_order(label: str) -> tuple:
+    """Numbers in numeric order ("2" before "10"), then names in alphabetical order."""
+    number = label.lstrip("-").isdigit()
+    return (not number, int(label) if number else 0, label)
+
+
+def image_csv_dataset(
+    source: DatasetSource, input_shape: tuple | None, progress: Progress, cancelled: Cancelled
+) -> Dataset:
+    """A CSV of image file names and labels (article 003's "Identify the Digits")."""
+    path = Path(source.path or "")
+    header = csv_header(path)
+    name_col = next((c for c in ("filename", "file", "image", "path") if c in header), None)
+    if name_col is None or "label" not in header:
+        raise DatasetError(
+            f"{path.name}: expected the columns filename,label; found {','.join(header)}"
+        )
+    rows = [(line, row) for line, row in _rows(path, progress, cancelled, path.name)]
+    if not rows:
+        raise DatasetError(f"{path.name}: no rows")
+    folder = Path(source.options.get("images") or _image_folder_for(path, rows[0][1][name_col]))
+    color = source.options.get("color")
+    size = source.options.get("size")
+    if input_shape is not None and len(input_shape) == 3 and None not in input_shape:
+        size = size or tuple(input_shape[:2])
+        color = color or ("grayscale" if input_shape[2] == 1 else "rgb")
+    images, labels, bad = [], [], []
+    for line, row in rows:
+        try:
+            with Image.open(folder / row[name_col]) as image:
+                image = image.convert("L" if (color or "grayscale") == "grayscale" else "RGB")
+                if size is None:
+                    size = (image.height, image.width)
+                if (image.height, image.width) != tuple(size):
+                    image = image.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+                array = np.asarray(image, dtype=np.uint8)
+        except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as e:
+            bad.append(f"line {line}: {row[name_col]}: {e}")
+            continue
+        images.append(array if array.ndim == 3 else array[..., None])
+        labels.append(str(row["label"]).strip())
+    if not images:
+        raise DatasetError(f"{path.name}: none of its {len(rows):,} images could be read")
+    names = sorted(
+        set(labels),
+        key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v),
+    )
+    x, y = np.stack(images), np.array([names.index(v) for v in labels], dtype=np.int64)
+    check_arrays(x, y, path.name)
+    x, y = shuffled(x, y, seed=int(source.options.get("seed", 0)))
+    return Dataset(
+        source,
+        path.stem,
+        x,
+        y,
+        class_names=tuple(names),
+        description=f"Images listed in {path.name}, read from {folder}.",
+        skipped_count=len(bad),
+        skipped=tuple(bad[:SHOWN_SKIPS]),
+    )
