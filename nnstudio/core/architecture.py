@@ -16,6 +16,8 @@ Architectures are immutable values: edits return a new architecture (see ``edits
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -138,6 +140,20 @@ class Architecture:
 
     def replace(self, **changes: Any) -> Architecture:
         return replace(self, **changes)
+
+    def fingerprint(self) -> str:
+        """Identifies what trained weights depend on: input, layer names, types, parameters
+        (not the model's name or description). Weights saved for another fingerprint do not
+        fit this model."""
+        doc = {
+            "input_shape": list(self.input_shape),
+            "layers": [
+                {**layer.to_dict(), "name": name}
+                for layer, name in zip(self.layers, self.layer_names(), strict=True)
+            ],
+        }
+        text = json.dumps(doc, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # Keras-style names ------------------------------------------------------------------------

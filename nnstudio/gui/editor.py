@@ -29,21 +29,34 @@ from nnstudio.core.edits import (
 )
 from nnstudio.core.project import Project
 from nnstudio.core.summary import Summary
-from nnstudio.gui.undo import EditCommand
+from nnstudio.gui.undo import AttributeCommand, EditCommand
 
 
 class Editor(QObject):
-    """The document, its dataset and its undo stack."""
+    """The project being edited: the architecture as an evented document, the dataset and
+    training settings, the runs and trained weights, and the undo stack."""
 
     #: A different project was loaded (the undo history starts afresh).
     project_replaced = Signal()
+    #: The dataset source or the training settings changed.
+    dataset_changed = Signal()
+    training_changed = Signal()
+    #: A run was recorded, or runs were removed.
+    runs_changed = Signal()
+    #: Unsaved changes appeared or were saved.
+    modified_changed = Signal(bool)
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = Document(project.architecture)
         self.dataset = project.dataset
+        self.training = project.training
+        self.runs = project.runs
+        self.weights = project.weights
         self.undo_stack = QUndoStack(self)
         self._sessions = count(1)
+        self._unsaved_results = False
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
     # State -------------------------------------------------------------------------------
 
@@ -57,15 +70,51 @@ class Editor(QObject):
 
     @property
     def project(self) -> Project:
-        return Project(self.architecture, self.dataset)
+        return Project(self.architecture, self.dataset, self.training, self.runs, self.weights)
+
+    @property
+    def modified(self) -> bool:
+        """Unsaved edits, or runs and weights that came after the last save."""
+        return not self.undo_stack.isClean() or self._unsaved_results
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean or self._unsaved_results)
+
+    def mark_saved(self) -> None:
+        self._unsaved_results = False
+        self.undo_stack.setClean()
+        self.modified_changed.emit(False)
 
     def load(self, project: Project) -> None:
         """Replace the project; the undo history starts afresh and counts as saved."""
-        self.dataset = project.dataset
+        self.dataset, self.training = project.dataset, project.training
+        self.runs, self.weights = project.runs, project.weights
         self.undo_stack.clear()
         self.document.replace(project.architecture)
-        self.undo_stack.setClean()
+        self.mark_saved()
         self.project_replaced.emit()
+        self.dataset_changed.emit()
+        self.training_changed.emit()
+        self.runs_changed.emit()
+
+    def record_results(self, runs, weights) -> None:
+        """Keep a finished run (and the weights it trained): not undoable, but unsaved."""
+        self.runs, self.weights = tuple(runs), weights
+        self._unsaved_results = True
+        self.runs_changed.emit()
+        self.modified_changed.emit(True)
+
+    def set_dataset(self, source) -> None:
+        """Choose the dataset (undoable)."""
+        if source != self.dataset:
+            self.undo_stack.push(AttributeCommand(self, "dataset", source, "Choose dataset"))
+
+    def set_training(self, settings, session: int = 0) -> None:
+        """Change the training settings (undoable; typing in one field is one step)."""
+        if settings != self.training:
+            self.undo_stack.push(
+                AttributeCommand(self, "training", settings, "Change training settings", session)
+            )
 
     def new_session(self) -> int:
         """A new merge session: edits of one field merge only within one session."""

@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.summary.layer_activated.connect(lambda row: self.select_rows([row]))
         self.summary.fix_requested.connect(self.apply_fix)
         self.inspector.fix_requested.connect(self.apply_fix)
-        self.editor.undo_stack.cleanChanged.connect(self._update_title)
+        self.editor.modified_changed.connect(self._update_title)
         self.editor.document.summary_changed.connect(self._on_summary)
         self.editor.project_replaced.connect(self._select_first_layer)
         self.files.path_changed.connect(self._update_title)
@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
         path = self.files.path
         where = f" ({path.name})" if path else ""
         self.setWindowTitle(f"{name}{where}[*] — nnstudio")
-        self.setWindowModified(not self.editor.undo_stack.isClean())
+        self.setWindowModified(self.editor.modified)
 
     def _on_summary(self, summary: Summary) -> None:
         self._update_title()

@@ -49,7 +49,7 @@ class ProjectFiles(QObject):
 
     def maybe_save(self) -> bool:
         """True when it is safe to drop the current project (saved, discarded or clean)."""
-        if self._editor.undo_stack.isClean():
+        if not self._editor.modified:
             return True
         answer = dialogs.ask_unsaved(self._window, self._editor.architecture.name)
         if answer == "save":
@@ -140,7 +140,7 @@ class ProjectFiles(QObject):
         except OSError as e:
             self._error("Cannot save the project", path, e.strerror or str(e))
             return False
-        self._editor.undo_stack.setClean()
+        self._editor.mark_saved()
         self._set_path(path)
         self.message.emit(f"Saved {path.name}")
         return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from nnstudio.core.datasets import BUILTIN
 from nnstudio.core.formatting import format_shape
 from nnstudio.core.summary import Summary
 from nnstudio.gui import theme
@@ -11,12 +12,6 @@ from nnstudio.gui.editor import Editor
 from nnstudio.gui.layer_model import LayerModel
 from nnstudio.gui.stack_view import StackView
 from nnstudio.gui.widgets import ValidatedLineEdit, format_sizes, parse_shape
-
-#: How the bundled datasets are named in the window (the dataset panel comes with training).
-DATASET_NAMES = {
-    "mnist-sample": "MNIST sample: 28×28 grayscale digits, 10 classes",
-    "fashion-mnist-sample": "Fashion-MNIST sample: 28×28 grayscale clothes, 10 classes",
-}
 
 
 def _model_name(text: str) -> str:
@@ -74,7 +69,7 @@ class StackPanel(QWidget):
         self.name_edit.editingFinished.connect(self._show_model_fields)
         self.input_edit.editingFinished.connect(self._show_model_fields)
         editor.document.summary_changed.connect(self._on_summary)
-        editor.project_replaced.connect(self._refresh_dataset)
+        editor.dataset_changed.connect(self._refresh_dataset)
         self._on_summary(editor.summary)
         self._refresh_dataset()
 
@@ -93,8 +88,10 @@ class StackPanel(QWidget):
         self._sessions[field] = self._editor.new_session()
 
     def _refresh_dataset(self) -> None:
-        name = DATASET_NAMES.get(self._editor.dataset, self._editor.dataset)
-        self.dataset_label.setText(f"<small>Dataset: {name}</small>")
+        source = self._editor.dataset
+        name = BUILTIN.get(source.name, source.name)
+        where = f": {source.path}" if source.path else ""
+        self.dataset_label.setText(f"<small>Dataset: {name}{where}</small>")
 
     def _on_summary(self, summary: Summary) -> None:
         self._show_model_fields(force=False)

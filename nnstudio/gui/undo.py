@@ -41,3 +41,37 @@ class EditCommand(QUndoCommand):
         self._edit = other._edit
         self.setObsolete(self._document.architecture == self._before)
         return True
+
+
+class AttributeCommand(QUndoCommand):
+    """Set an attribute of the editor (the dataset, the training settings) and announce it."""
+
+    def __init__(self, editor, name: str, value, text: str, session: int | None = None):
+        super().__init__(text)
+        self._editor = editor
+        self._name = name
+        self._new = value
+        self._old = getattr(editor, name)
+        self._session = session
+
+    def _set(self, value) -> None:
+        setattr(self._editor, self._name, value)
+        getattr(self._editor, f"{self._name}_changed").emit()
+
+    def redo(self) -> None:
+        self._set(self._new)
+
+    def undo(self) -> None:
+        self._set(self._old)
+
+    def id(self) -> int:
+        return _MERGE_ID + 1 if self._session else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, AttributeCommand):
+            return False
+        if (other._name, other._session) != (self._name, self._session):
+            return False
+        self._new = other._new
+        self.setObsolete(self._new == self._old)
+        return True

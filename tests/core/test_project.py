@@ -7,26 +7,88 @@ import pytest
 
 from nnstudio.core import project as project_module
 from nnstudio.core import save_architecture, template
+from nnstudio.core.datasets import DatasetSource
 from nnstudio.core.project import (
     PROJECT_JSON,
+    WEIGHTS_FILE,
     Project,
     ProjectFormatError,
+    Weights,
     load_project,
     open_file,
     save_project,
 )
+from nnstudio.core.training import Augmentation, TrainingSettings
+from nnstudio.core.training.runs import RunRecord
+
+
+def _run(id_=1):
+    return RunRecord(
+        id=id_,
+        started="2026-11-22T12:00:00+00:00",
+        architecture=template("emotion-cnn").architecture.to_dict(),
+        dataset={"name": "toy-faces"},
+        settings=TrainingSettings().to_dict(),
+        status="completed",
+        message="completed 3 epochs",
+        epochs=3,
+        duration=12.5,
+        samples_per_second=480.0,
+        seed=0,
+        params=226352,
+        history={"loss": [1.9, 1.5, 1.2], "accuracy": [0.2, 0.4, 0.6]},
+        batch_losses=[2.0, 1.8, 1.4],
+        test={"loss": 1.25, "accuracy": 0.58},
+    )
 
 
 def test_round_trip_and_readable_json(tmp_path):
-    project = Project(template("emotion-cnn").architecture, dataset="toy-faces")
+    arch = template("emotion-cnn").architecture
+    project = Project(
+        arch,
+        DatasetSource("toy-faces", options={"per_class": 100}),
+        TrainingSettings(epochs=3, batch_size=50, augmentation=Augmentation(flip="horizontal")),
+        (_run(1), _run(2)),
+        Weights(b"\x89HDF fake weights", arch.fingerprint(), 3),
+    )
     path = tmp_path / "faces.nnstudio"
     save_project(project, path)
     assert load_project(path) == project
     with zipfile.ZipFile(path) as archive:
         doc = json.loads(archive.read(PROJECT_JSON))
+        assert archive.read(WEIGHTS_FILE) == b"\x89HDF fake weights"
     assert doc["format"] == "nnstudio-project"
-    assert doc["version"] == 1
+    assert doc["version"] == 2
     assert doc["architecture"]["name"] == "Face emotion CNN"
+    assert doc["dataset"] == {"name": "toy-faces", "options": {"per_class": 100}}
+    assert doc["training"]["augmentation"]["flip"] == "horizontal"
+    assert doc["runs"][1]["test"] == {"loss": 1.25, "accuracy": 0.58}
+    assert doc["weights"] == {"file": WEIGHTS_FILE, "fingerprint": arch.fingerprint(), "epochs": 3}
+
+
+def test_a_version_1_file_is_migrated(tmp_path):
+    """Version 1 had only the architecture and a dataset name."""
+    path = tmp_path / "old.nnstudio"
+    v1 = {
+        "format": "nnstudio-project",
+        "version": 1,
+        "saved_by": "nnstudio 0.1.0",
+        "dataset": "fashion-mnist-sample",
+        "architecture": template("mnist-cnn").architecture.to_dict(),
+    }
+    _zip(path, {PROJECT_JSON: json.dumps(v1)})
+    project = load_project(path)
+    assert project.dataset == DatasetSource("fashion-mnist-sample")
+    assert project.training == TrainingSettings()
+    assert project.runs == ()
+    assert project.weights is None
+
+
+def test_weights_fit_only_their_architecture():
+    arch = template("mnist-cnn").architecture
+    weights = Weights(b"", arch.fingerprint(), 1)
+    assert weights.fits(arch.replace(name="renamed"))
+    assert not weights.fits(arch.replace(input_shape=(32, 32, 1)))
 
 
 def test_open_file_accepts_architecture_json(tmp_path):
@@ -34,7 +96,7 @@ def test_open_file_accepts_architecture_json(tmp_path):
     save_architecture(template("mnist-mlp").architecture, path)
     project = open_file(path)
     assert project.architecture == template("mnist-mlp").architecture
-    assert project.dataset == "mnist-sample"
+    assert project.dataset == DatasetSource("mnist-sample")
 
 
 def _zip(path, files):
@@ -117,6 +179,6 @@ def test_not_a_project_at_all(tmp_path):
 def test_migration_hook(monkeypatch, tmp_path):
     path = tmp_path / "old.nnstudio"
     save_project(Project(template("xor-network").architecture), path)
-    monkeypatch.setattr(project_module, "VERSION", 2)
-    monkeypatch.setitem(project_module.MIGRATIONS, 1, lambda d: dict(d, version=2))
+    monkeypatch.setattr(project_module, "VERSION", 3)
+    monkeypatch.setitem(project_module.MIGRATIONS, 2, lambda d: dict(d, version=3))
     assert load_project(path).name == "XOR network (2-2-1)"

@@ -1,0 +1,117 @@
+"""How well a trained model does: loss and accuracy, the confusion matrix, per-class precision,
+recall and F1, the misclassified examples; for numbers, predictions against the truth and the
+learned weights (article 000 finds about [2.0007, 1.0005] for 2x + 1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnstudio.core.datasets import Dataset
+from nnstudio.core.training.pipeline import tf_dataset
+from nnstudio.core.training.tasks import Plan
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int) -> np.ndarray:
+    """Counts: row = true class, column = predicted class."""
+    matrix = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(matrix, (y_true.astype(np.int64), y_pred.astype(np.int64)), 1)
+    return matrix
+
+
+def per_class(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Precision, recall, F1 and support of each class (0 where undefined)."""
+    true_positive = np.diag(matrix).astype(np.float64)
+    predicted, actual = matrix.sum(axis=0), matrix.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(predicted > 0, true_positive / predicted, 0.0)
+        recall = np.where(actual > 0, true_positive / actual, 0.0)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+    return precision, recall, f1, actual
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """Predictions on the evaluation split and what follows from them."""
+
+    split: str  # "test set" or "validation split"
+    x: np.ndarray
+    y_true: np.ndarray
+    #: Class probabilities (N, classes) for classification; predicted values for numbers.
+    outputs: np.ndarray
+    class_names: tuple[str, ...]
+    loss: float | None = None
+
+    @property
+    def is_classification(self) -> bool:
+        return bool(self.class_names)
+
+    @property
+    def y_pred(self) -> np.ndarray:
+        if not self.is_classification:
+            return self.outputs
+        if self.outputs.shape[1] == 1:  # one yes/no output
+            return (self.outputs[:, 0] >= 0.5).astype(np.int64)
+        return self.outputs.argmax(axis=1)
+
+    @property
+    def accuracy(self) -> float:
+        return float((self.y_pred == self.y_true).mean()) if self.is_classification else 0.0
+
+    @property
+    def confusion(self) -> np.ndarray:
+        return confusion_matrix(self.y_true, self.y_pred, len(self.class_names))
+
+    def per_class(self):
+        return per_class(self.confusion)
+
+    def misclassified(self) -> np.ndarray:
+        """Indices of the wrong predictions, the most confident mistakes first."""
+        wrong = np.flatnonzero(self.y_pred != self.y_true)
+        if self.outputs.shape[1] > 1:
+            confidence = self.outputs[wrong].max(axis=1)
+            wrong = wrong[np.argsort(-confidence, kind="stable")]
+        return wrong
+
+    def cell(self, true_class: int, predicted_class: int) -> np.ndarray:
+        """Indices of the samples of one confusion-matrix cell."""
+        return np.flatnonzero((self.y_true == true_class) & (self.y_pred == predicted_class))
+
+    def errors(self) -> dict[str, float]:
+        """Mean squared and absolute error, for numbers."""
+        difference = self.outputs.reshape(len(self.y_true), -1) - self.y_true.reshape(
+            len(self.y_true), -1
+        )
+        return {"mse": float((difference**2).mean()), "mae": float(np.abs(difference).mean())}
+
+
+def evaluate(model, dataset: Dataset, plan: Plan, validation_fraction: float = 0.1) -> Evaluation:
+    """Predict the test split (or, without one, the last part of the training data)."""
+    if dataset.has_test:
+        x, y, split = dataset.x_test, dataset.y_test, "test set"
+    else:
+        n = max(1, round(len(dataset.x_train) * validation_fraction))
+        x, y, split = dataset.x_train[-n:], dataset.y_train[-n:], "validation split"
+    data = tf_dataset(x, y, plan, 256)
+    outputs = np.asarray(model.predict(data, verbose=0), dtype=np.float32)
+    if plan.from_logits:
+        outputs = _probabilities(outputs)
+    loss = None
+    if getattr(model, "optimizer", None) is not None:  # a compiled model can say its loss
+        loss = float(model.evaluate(data, verbose=0, return_dict=True)["loss"])
+    if not dataset.class_names:
+        outputs = outputs.reshape(len(y), -1)
+    return Evaluation(split, x, y, outputs, dataset.class_names, loss)
+
+
+def _probabilities(logits: np.ndarray) -> np.ndarray:
+    if logits.shape[1] == 1:
+        return 1.0 / (1.0 + np.exp(-logits))
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def learned_weights(model) -> list[np.ndarray]:
+    """The model's weights, as Keras' get_weights gives them (article 000 prints these)."""
+    return [np.asarray(w) for w in model.get_weights()]

@@ -1,0 +1,371 @@
+"""Training as a plain function: ``train(model, dataset, settings, plan, reporter, control)``.
+
+No Qt here. The window runs it on a worker thread and turns the reporter's calls into signals;
+``nnstudio train`` prints them as a progress bar; tests pass a plain object. Pause and stop
+act between batches (Keras' ``model.stop_training``, as its TerminateOnNaN callback does).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nnstudio.core import backend
+from nnstudio.core.datasets import Dataset
+from nnstudio.core.training.pipeline import augmentation_model, split, tf_dataset
+from nnstudio.core.training.settings import OPTIMIZERS, TrainingSettings
+from nnstudio.core.training.tasks import Plan
+
+COMPLETED, STOPPED, EARLY_STOPPED, DIVERGED, FAILED = (
+    "completed",
+    "stopped",
+    "early-stopped",
+    "diverged",
+    "failed",
+)
+
+
+class TrainingControl:
+    """Pause, resume and stop, asked from any thread, obeyed between batches."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def checkpoint(self) -> bool:
+        """Wait while paused; True if training must stop."""
+        self._running.wait()
+        return self._stop.is_set()
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    epochs: int
+    initial_epoch: int
+    steps_per_epoch: int
+    samples: int
+    batch_size: int
+    validation: str
+    validation_samples: int
+    seed: int
+
+
+class Reporter:
+    """What training tells the world; override what you need. Called on the training thread."""
+
+    def started(self, info: RunInfo) -> None: ...
+
+    def batch(self, epoch: int, step: int, logs: dict[str, float]) -> None:
+        """After each batch: ``loss`` of this batch, the epoch's running ``accuracy``/``mae``."""
+
+    def epoch(self, epoch: int, logs: dict[str, float]) -> None:
+        """After each epoch: Keras' logs (loss, accuracy, val_loss, ...) and learning_rate."""
+
+    def message(self, text: str) -> None: ...
+
+
+@dataclass
+class TrainingResult:
+    status: str
+    message: str
+    history: dict[str, list[float]] = field(default_factory=dict)
+    epochs_done: int = 0
+    duration: float = 0.0
+    samples_per_second: float = 0.0
+    test: dict[str, float] | None = None
+    seed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status not in (DIVERGED, FAILED)
+
+
+def new_seed() -> int:
+    return int.from_bytes(os.urandom(4), "little") % (2**31 - 1)
+
+
+def compile_model(model, settings: TrainingSettings, plan: Plan) -> None:
+    """Compile with the chosen optimizer, the plan's loss and an accuracy (or mae) metric."""
+    keras = backend.keras()
+    name = settings.optimizer
+    kwargs: dict[str, Any] = {"learning_rate": float(settings.effective_learning_rate)}
+    if name == "sgd":
+        kwargs.update(momentum=settings.momentum, nesterov=settings.nesterov)
+    optimizer = getattr(keras.optimizers, OPTIMIZERS[name][0])(**kwargs)
+    losses = keras.losses
+    if plan.loss == "categorical_crossentropy":
+        cls = (
+            losses.SparseCategoricalCrossentropy
+            if plan.targets == "sparse"
+            else losses.CategoricalCrossentropy
+        )
+        loss = cls(from_logits=plan.from_logits)
+    elif plan.loss == "binary_crossentropy":
+        loss = losses.BinaryCrossentropy(from_logits=plan.from_logits)
+    else:
+        loss = plan.loss
+    metrics = keras.metrics
+    if plan.metric == "mae":
+        metric = metrics.MeanAbsoluteError(name="mae")
+    elif plan.targets == "sparse":
+        metric = metrics.SparseCategoricalAccuracy(name="accuracy")
+    elif plan.targets == "one_hot":
+        metric = metrics.CategoricalAccuracy(name="accuracy")
+    else:
+        metric = metrics.BinaryAccuracy(name="accuracy", threshold=0.0 if plan.from_logits else 0.5)
+    model.compile(optimizer=optimizer, loss=loss, metrics=[metric])
+
+
+def _progress_callback(keras, reporter: Reporter, control: TrainingControl, state: dict):
+    class Progress(keras.callbacks.Callback):
+        """Reports every batch, obeys pause and stop, and stops on a loss that is not finite."""
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch, self._previous = epoch, 0.0
+
+        def on_train_batch_end(self, step, logs=None):
+            logs = logs or {}
+            mean = float(logs.get("loss", math.nan))
+            # Keras logs the epoch's running mean; this batch's own loss follows from it.
+            loss = (step + 1) * mean - step * self._previous
+            self._previous = mean
+            size, n = state["batch_size"], state["n"]
+            state["samples"] += min(size, n - step * size)
+            if not math.isfinite(mean):
+                state["diverged"] = (self._epoch, step)
+                self.model.stop_training = True
+                return
+            values = {k: float(v) for k, v in logs.items() if k != "loss"}
+            reporter.batch(self._epoch, step, {"loss": loss, **values})
+            if control.checkpoint():
+                state["stopped"] = True
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = {k: float(v) for k, v in (logs or {}).items()}
+            rate = self.model.optimizer.learning_rate
+            logs["learning_rate"] = float(keras.ops.convert_to_numpy(rate))
+            state["history"].setdefault("learning_rate", []).append(logs["learning_rate"])
+            reporter.epoch(epoch, logs)
+
+    return Progress()
+
+
+def _callbacks(keras, settings: TrainingSettings, has_validation: bool, tensorboard_dir):
+    out = []
+    if settings.early_stopping:
+        monitor = settings.early_stopping_monitor
+        out.append(
+            keras.callbacks.EarlyStopping(
+                monitor=monitor
+                if has_validation or not monitor.startswith("val_")
+                else monitor[4:],
+                patience=settings.early_stopping_patience,
+                restore_best_weights=settings.restore_best_weights,
+                mode="max" if "accuracy" in monitor else "min",
+            )
+        )
+    if settings.reduce_lr:
+        monitor = settings.reduce_lr_monitor
+        out.append(
+            keras.callbacks.ReduceLROnPlateau(
+                monitor=monitor
+                if has_validation or not monitor.startswith("val_")
+                else monitor[4:],
+                factor=settings.reduce_lr_factor,
+                patience=settings.reduce_lr_patience,
+                mode="max" if "accuracy" in monitor else "min",
+                min_lr=1e-7,
+            )
+        )
+    if tensorboard_dir:
+        out.append(keras.callbacks.TensorBoard(log_dir=str(tensorboard_dir)))
+    return out
+
+
+def _failure(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    name = type(error).__name__
+    if name == "ResourceExhaustedError" or isinstance(error, MemoryError):
+        return (
+            "out of memory: the model or the batches are too large for this computer; "
+            "lower the batch size, or use fewer units or filters"
+        )
+    return f"training failed: {name}: {text[:300]}"
+
+
+def seeded_model(architecture, seed: int):
+    """A new model whose initial weights follow from the seed: the seed must be set before
+    the model is built, since Keras draws the weights then. Same seed, same result."""
+    from nnstudio.core.building import build_model
+
+    backend.keras().utils.set_random_seed(seed)
+    return build_model(architecture)
+
+
+def train(
+    model,
+    dataset: Dataset,
+    settings: TrainingSettings,
+    plan: Plan,
+    reporter: Reporter | None = None,
+    control: TrainingControl | None = None,
+    initial_epoch: int = 0,
+    tensorboard_dir=None,
+) -> TrainingResult:
+    """Train ``model`` for ``settings.epochs`` more epochs; never raises for training itself."""
+    keras = backend.keras()
+    reporter = reporter or Reporter()
+    control = control or TrainingControl()
+    seed = settings.seed if settings.seed is not None else new_seed()
+    keras.utils.set_random_seed(seed)
+    if getattr(model, "optimizer", None) is None or initial_epoch == 0:
+        compile_model(model, settings, plan)
+    parts = split(dataset, settings)
+    weights = None
+    if settings.class_weights and plan.targets != "value":
+        table = dataset.class_weights()
+        weights = np.array([table[int(c)] for c in parts.y_train], dtype=np.float32)
+    augment = None
+    if settings.augmentation.active and parts.x_train.ndim == 4:
+        augment = augmentation_model(keras, settings.augmentation, seed)
+    elif settings.augmentation.active:
+        reporter.message("Augmentation applies to images only; this dataset has none.")
+    train_data = tf_dataset(
+        parts.x_train,
+        parts.y_train,
+        plan,
+        settings.batch_size,
+        shuffle=settings.shuffle,
+        seed=seed,
+        augment=augment,
+        sample_weights=weights,
+    )
+    val_data = None
+    if parts.x_val is not None:
+        val_data = tf_dataset(parts.x_val, parts.y_val, plan, settings.batch_size)
+    steps = math.ceil(len(parts.x_train) / settings.batch_size)
+    info = RunInfo(
+        initial_epoch + settings.epochs,
+        initial_epoch,
+        steps,
+        len(parts.x_train),
+        settings.batch_size,
+        parts.validation_name,
+        0 if parts.x_val is None else len(parts.x_val),
+        seed,
+    )
+    state: dict[str, Any] = {
+        "samples": 0,
+        "batch_size": settings.batch_size,
+        "history": {},
+        "n": len(parts.x_train),
+        "stopped": False,
+        "diverged": None,
+    }
+    callbacks = [
+        _progress_callback(keras, reporter, control, state),
+        *_callbacks(keras, settings, val_data is not None, tensorboard_dir),
+    ]
+    reporter.started(info)
+    start = time.perf_counter()
+    try:
+        history = model.fit(
+            train_data,
+            validation_data=val_data,
+            epochs=info.epochs,
+            initial_epoch=initial_epoch,
+            callbacks=callbacks,
+            verbose=0,
+            shuffle=False,  # the pipeline shuffles, with the seed
+        ).history
+    except Exception as e:  # a message for the user, never a traceback
+        return TrainingResult(FAILED, _failure(e), duration=time.perf_counter() - start, seed=seed)
+    duration = time.perf_counter() - start
+    history = {k: [float(v) for v in values] for k, values in history.items()}
+    history.setdefault("learning_rate", state["history"].get("learning_rate", []))
+    done = initial_epoch + len(history.get("loss", []))
+    result = TrainingResult(
+        COMPLETED,
+        "",
+        history,
+        done,
+        duration,
+        state["samples"] / duration if duration else 0.0,
+        None,
+        seed,
+    )
+    if state["diverged"] is not None:
+        epoch, step = state["diverged"]
+        result.status = DIVERGED
+        result.message = (
+            f"the loss became infinite or NaN at epoch {epoch + 1}, batch {step + 1}: training "
+            f"diverged. Lower the learning rate (now {settings.effective_learning_rate:g}), for "
+            "instance by 10x, or scale the inputs"
+        )
+        return result
+    if state["stopped"]:
+        result.status, result.message = STOPPED, f"stopped after {done} epochs"
+    elif done < info.epochs:
+        result.status = EARLY_STOPPED
+        result.message = (
+            f"early stopping after {done} epochs: the monitored value stopped improving"
+        )
+    else:
+        result.message = f"completed {done} epochs"
+    if dataset.has_test:
+        test_data = tf_dataset(dataset.x_test, dataset.y_test, plan, max(settings.batch_size, 256))
+        try:
+            scores = model.evaluate(test_data, verbose=0, return_dict=True)
+            result.test = {k: float(v) for k, v in scores.items()}
+        except Exception as e:
+            reporter.message(f"evaluating on the test set failed: {_failure(e)}")
+    return result
+
+
+def start(
+    architecture,
+    dataset: Dataset,
+    settings: TrainingSettings,
+    reporter: Reporter | None = None,
+    control: TrainingControl | None = None,
+    tensorboard_dir=None,
+):
+    """Plan, build and train a new model: (model, result). One seed, chosen here if the
+    settings leave it open, sets both the initial weights and the data order, and is
+    recorded with the result, so that the run can be reproduced.
+
+    Raises ``TrainingError`` (with fixes) if the model does not fit the dataset.
+    """
+    from nnstudio.core.training.tasks import plan
+
+    seed = settings.seed if settings.seed is not None else new_seed()
+    settings = settings.replace(seed=seed)
+    task = plan(architecture, dataset, settings)
+    model = seeded_model(architecture, seed)
+    return model, train(model, dataset, settings, task, reporter, control, 0, tensorboard_dir)
