@@ -48,7 +48,13 @@ def test_the_wheel_ships_resources(tmp_path):
     )
     (wheel,) = tmp_path.glob("nnstudio-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {
+        f"nnstudio/{path.relative_to(ROOT / 'nnstudio').as_posix()}"
+        for path in (ROOT / "nnstudio").rglob("*.py")
+    }
+    assert modules <= names, f"missing from the wheel: {sorted(modules - names)}"
     for needed in (
+        "nnstudio/resources/icons/core.svg",
         "nnstudio/resources/__init__.py",
         "nnstudio/resources/templates/index.json",
         "nnstudio/resources/templates/mnist-cnn.json",
@@ -56,7 +62,6 @@ def test_the_wheel_ships_resources(tmp_path):
         "nnstudio/resources/datasets/fashion-mnist-10k.npz",
         "nnstudio/resources/datasets/README.md",
         "nnstudio/core/summary.py",
-        "nnstudio/cli.py",
     ):
         assert needed in names
     assert not any(n.startswith("tests/") for n in names)

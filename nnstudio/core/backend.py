@@ -8,15 +8,49 @@ enforce this).
 from __future__ import annotations
 
 import os
+import sys
+from contextlib import contextmanager
 from types import ModuleType
+
+
+@contextmanager
+def _quiet_native_stderr():
+    """Hide what native code writes to file descriptor 2 for a moment.
+
+    TensorFlow 2.21 prints its start-up notes (oneDNN, missing CUDA drivers) straight to the
+    process's stderr before any setting can silence them; in a terminal they look like
+    errors. Python exceptions are unaffected.
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved, devnull = os.dup(fd), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    try:
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 def keras() -> ModuleType:
     """Import and return Keras 3 on the TensorFlow backend."""
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ chatter quiet
-    import keras
+    with _quiet_native_stderr():
+        import keras
 
+        # Listing the devices is what reports the missing CUDA drivers: do it quietly too.
+        keras.config.backend()
+        import tensorflow
+
+        tensorflow.config.list_physical_devices()
     return keras
 
 
@@ -30,6 +64,4 @@ def tensorflow() -> ModuleType:
 
 def is_loaded() -> bool:
     """Whether TensorFlow has been imported in this process."""
-    import sys
-
     return "tensorflow" in sys.modules

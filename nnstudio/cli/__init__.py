@@ -1,26 +1,19 @@
 """The ``nnstudio`` command.
 
-``nnstudio`` opens the window, ``nnstudio FILE`` opens a project or architecture file in it.
-``nnstudio summary`` never imports TensorFlow, so it answers in a fraction of a second. Whatever
-goes wrong, the user gets one line naming the file and the problem, never a traceback.
-
-Exit status of ``summary``: 0 every architecture is valid, 1 some architecture is invalid, 2 some
-file cannot be read as an architecture.
+``nnstudio`` opens the window, ``nnstudio FILE`` opens a project or architecture file in it,
+``nnstudio summary`` prints summaries (without importing TensorFlow) and ``nnstudio train``
+trains. Whatever goes wrong, the user gets a message naming the file and the problem, never a
+traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
 from nnstudio import __version__
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_UNREADABLE = 2
-EXIT_INTERNAL = 3
+from nnstudio.cli.status import EXIT_INTERNAL, EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,51 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--json", action="store_true", help="print a JSON array, one object per file"
     )
+    from nnstudio.cli.train import add_parser
+
+    add_parser(commands)
     return parser
 
 
-def _supports_unicode(stream) -> bool:
-    try:
-        "┏━┃✗".encode(getattr(stream, "encoding", None) or "ascii")
-    except (LookupError, UnicodeEncodeError):
-        return False
-    return True
-
-
-def _summary(files: Sequence[str], as_json: bool) -> int:
-    from nnstudio.core import ArchitectureFormatError, load_architecture, summarize
-    from nnstudio.core.report import format_summary
-
-    status = EXIT_OK
-    results = []
-    unicode = _supports_unicode(sys.stdout)
-    for i, path in enumerate(files):
-        try:
-            arch = load_architecture(path)
-        except ArchitectureFormatError as e:
-            status = max(status, EXIT_UNREADABLE)
-            if as_json:
-                results.append(
-                    {"file": path, "ok": False, "errors": [{"layer": None, "message": str(e)}]}
-                )
-            else:
-                print(f"nnstudio: {path}: {e}", file=sys.stderr)
-            continue
-        summary = summarize(arch)
-        if not summary.ok:
-            status = max(status, EXIT_INVALID)
-        if as_json:
-            results.append({"file": path, **summary.to_dict()})
-        else:
-            if len(files) > 1:
-                print(("\n" if i else "") + f"== {path} ==")
-            print(format_summary(summary, unicode=unicode))
-    if as_json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
-    return status
-
-
-COMMANDS = ("summary",)
+COMMANDS = ("summary", "train")
 
 
 def _window(path: str | None) -> int:
@@ -105,7 +60,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "summary":
-            return _summary(args.files, args.json)
+            from nnstudio.cli import summary
+
+            return summary.run(args.files, args.json)
+        if args.command == "train":
+            from nnstudio.cli import train
+
+            return train.run(args)
         parser.print_help()
         return EXIT_OK
     except KeyboardInterrupt:

@@ -1,0 +1,160 @@
+"""``nnstudio train ARCH_OR_PROJECT --dataset NAME_OR_PATH ...``: the window's training, in a
+terminal. It runs the same core function, prints a progress bar and the test metrics, and with
+``--json`` ends with one JSON object on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from nnstudio.cli.status import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "train",
+        help="train a model from the command line",
+        description="Train an architecture (or a project, with its dataset and settings) and "
+        "print the test metrics. Exit status: 0 trained, 1 the model cannot be trained on the "
+        "dataset or training failed, 2 a file or the dataset cannot be read.",
+    )
+    parser.add_argument("model", metavar="ARCH_OR_PROJECT", help="architecture JSON or .nnstudio")
+    parser.add_argument(
+        "--dataset",
+        metavar="NAME_OR_PATH",
+        help="mnist-sample, fashion-mnist-sample, mnist, fashion-mnist, cifar10, toy-faces, xor, "
+        "and, or, not, xnor, function, or the path of an image folder or a CSV file "
+        "(a project's own dataset by default)",
+    )
+    parser.add_argument("--function", metavar="EXPR", help='f(x) for --dataset function ("2*x+1")')
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--optimizer", help="sgd, rmsprop, adam, adamw, adagrad, adadelta, nadam")
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--validation-split", type=float)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--out", metavar="MODEL.keras", help="save the trained model here")
+    parser.add_argument("--tensorboard", metavar="DIR", help="write TensorBoard logs here")
+    parser.add_argument("--json", action="store_true", help="end with a JSON object on stdout")
+
+
+def _settings(base, args):
+    changes = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "optimizer": args.optimizer,
+        "learning_rate": args.learning_rate,
+        "seed": args.seed,
+    }
+    if args.validation_split is not None:
+        changes.update(
+            validation="split" if args.validation_split > 0 else "none",
+            validation_split=args.validation_split or base.validation_split,
+        )
+    settings = base.replace(**{k: v for k, v in changes.items() if v is not None})
+    return settings.check()
+
+
+def run(args: argparse.Namespace) -> int:
+    from nnstudio.core.datasets import DatasetError, source_from_text
+    from nnstudio.core.errors import NnstudioError
+    from nnstudio.core.project import open_file
+    from nnstudio.core.training import SettingsError
+
+    out = sys.stderr if args.json else sys.stdout
+
+    def say(text: str) -> None:
+        print(text, file=out, flush=True)
+
+    try:
+        project = open_file(args.model)
+    except NnstudioError as e:
+        print(f"nnstudio: {args.model}: {e}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        settings = _settings(project.training, args)
+        source = project.dataset
+        if args.dataset is not None:
+            options = {"expression": args.function} if args.function else {}
+            source = source_from_text(args.dataset, **options)
+        elif args.function:
+            source = source_from_text("function", expression=args.function)
+    except SettingsError as e:
+        print(f"nnstudio: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    except DatasetError as e:
+        print(f"nnstudio: {e}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return _train(project.architecture, source, settings, args, say)
+
+
+def _train(architecture, source, settings, args, say) -> int:
+    from nnstudio.cli.progress import TerminalProgress
+    from nnstudio.core.datasets import DatasetCancelled, DatasetError, load_dataset
+    from nnstudio.core.summary import summarize
+    from nnstudio.core.training.loop import start
+    from nnstudio.core.training.tasks import TrainingError
+
+    summary = summarize(architecture)
+    if not summary.ok:
+        say(f"nnstudio: {args.model}: the architecture is invalid: {summary.errors[0].message}")
+        return EXIT_INVALID
+    try:
+        dataset = load_dataset(source, tuple(architecture.input_shape))
+    except (DatasetError, DatasetCancelled) as e:
+        print(f"nnstudio: dataset: {e}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    say(
+        f"Training {architecture.name} ({summary.total_params:,} parameters) on {dataset.name}: "
+        f"{dataset.describe()}"
+    )
+    say(
+        f"{settings.optimizer}, learning rate {settings.effective_learning_rate:g}, batch "
+        f"{settings.batch_size}, {settings.epochs} epochs, seed "
+        f"{'random' if settings.seed is None else settings.seed}"
+    )
+    progress = TerminalProgress(sys.stderr)
+    try:
+        model, result = start(
+            architecture, dataset, settings, progress, tensorboard_dir=args.tensorboard
+        )
+    except TrainingError as e:
+        fixes = "; ".join(text for text, _ in e.fixes)
+        say(
+            f"nnstudio: cannot train {architecture.name} on {dataset.name}: {e}"
+            + (f" Fix: {fixes}." if fixes else "")
+        )
+        return EXIT_INVALID
+    say(
+        result.message[0].upper() + result.message[1:] + f" in {result.duration:.1f} s "
+        f"({result.samples_per_second:,.0f} samples/s), seed {result.seed}."
+    )
+    if result.test:
+        say(
+            "Test "
+            + ", test ".join(f"{k} {v:.4f}" for k, v in result.test.items())
+            + f" ({len(dataset.x_test):,} test samples)"
+        )
+    if args.out and result.ok:
+        model.save(args.out)
+        say(f"Saved the model to {args.out}")
+    if args.json:
+        report = {
+            "status": result.status,
+            "message": result.message,
+            "model": architecture.name,
+            "dataset": dataset.name,
+            "params": summary.total_params,
+            "epochs": result.epochs_done,
+            "seed": result.seed,
+            "duration": result.duration,
+            "samples_per_second": result.samples_per_second,
+            "history": result.history,
+            **{f"test_{k}": v for k, v in (result.test or {}).items()},
+        }
+        if args.out and result.ok:
+            report["out"] = str(Path(args.out))
+        print(json.dumps(report), flush=True)
+    return EXIT_OK if result.ok else EXIT_INVALID

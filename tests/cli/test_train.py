@@ -1,0 +1,120 @@
+"""nnstudio train: the window's training from a terminal."""
+
+import json
+
+import pytest
+
+from nnstudio.cli import main
+from nnstudio.core import save_architecture, template
+from nnstudio.core.datasets import DatasetSource
+from nnstudio.core.project import Project, save_project
+from nnstudio.core.resources import resource
+from nnstudio.core.training import TrainingSettings
+
+
+def tpl(name):
+    return str(resource("templates", f"{name}.json"))
+
+
+def last_json(out):
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_train_prints_progress_metrics_and_json(keras, capsys, tmp_path):
+    status = main(
+        [
+            "train",
+            tpl("xor-network"),
+            "--dataset",
+            "xor",
+            "--epochs",
+            "3",
+            "--batch-size",
+            "4",
+            "--learning-rate",
+            "0.1",
+            "--seed",
+            "0",
+            "--json",
+            "--out",
+            str(tmp_path / "xor.keras"),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert status == 0
+    report = last_json(out)
+    assert report["status"] == "completed"
+    assert report["epochs"] == 3
+    assert {"test_accuracy", "test_loss", "history", "samples_per_second"} <= set(report)
+    assert len(report["history"]["loss"]) == 3
+    assert "Epoch 3/3" in err
+    assert "Training XOR network (2-2-1) (9 parameters) on XOR gate" in err
+    model = keras.saving.load_model(tmp_path / "xor.keras")
+    assert model.count_params() == 9
+
+
+def test_train_a_function_without_json(keras, capsys):
+    status = main(
+        [
+            "train",
+            tpl("linear-function"),
+            "--dataset",
+            "function",
+            "--function",
+            "3*x - 1",
+            "--epochs",
+            "2",
+            "--validation-split",
+            "0",
+        ]
+    )
+    out, _ = capsys.readouterr()
+    assert status == 0
+    assert "f(x) = 3*x - 1" in out
+    assert "Test loss" in out
+    assert "test mae" in out
+
+
+def test_a_project_brings_its_dataset_and_settings(keras, capsys, tmp_path):
+    path = tmp_path / "gate.nnstudio"
+    settings = TrainingSettings(epochs=2, batch_size=1, optimizer="sgd", validation="none")
+    save_project(
+        Project(template("logic-gate-perceptron").architecture, DatasetSource("or"), settings), path
+    )
+    assert main(["train", str(path), "--json"]) == 0
+    report = last_json(capsys.readouterr().out)
+    assert report["dataset"] == "OR gate"
+    assert report["epochs"] == 2
+
+
+def test_a_model_that_does_not_fit_the_dataset_gets_a_fix(keras, capsys):
+    assert main(["train", tpl("emotion-cnn"), "--dataset", "mnist-sample", "--epochs", "1"]) == 1
+    out, _ = capsys.readouterr()
+    assert "samples are 28×28×1 (784 values) but the model's input is 48×48×1" in out
+    assert "Fix: Set the input shape to 28, 28, 1." in out
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["--dataset", "imagenet"], 2, "neither a dataset name nor an existing path"),
+        (["--dataset", "xor", "--epochs", "0"], 1, "epochs must be at least 1"),
+        (["--dataset", "xor", "--optimizer", "lbfgs"], 1, "optimizer must be one of"),
+    ],
+)
+def test_bad_arguments_get_one_line(keras, capsys, args, status, message):
+    assert main(["train", tpl("xor-network"), *args]) == status
+    assert message in capsys.readouterr().err
+
+
+def test_an_unreadable_model_file(capsys, tmp_path):
+    (tmp_path / "bad.json").write_text("{")
+    assert main(["train", str(tmp_path / "bad.json"), "--dataset", "xor"]) == 2
+    assert "invalid JSON" in capsys.readouterr().err
+
+
+def test_an_invalid_architecture(capsys, tmp_path):
+    arch = template("mnist-cnn").architecture.replace(input_shape=(3, 3, 1))
+    save_architecture(arch, tmp_path / "small.json")
+    assert main(["train", str(tmp_path / "small.json"), "--dataset", "mnist-sample"]) == 1
+    assert "the architecture is invalid" in capsys.readouterr().out
