@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from nnstudio.core.errors import NnstudioError
 
@@ -45,8 +45,8 @@ class JobRunner(QObject):
         job = Job(function, *args)
         job.moveToThread(thread)
         thread.started.connect(job.run)
-        job.finished.connect(thread.quit)
-        job.failed.connect(thread.quit)
+        job.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        job.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.finished.connect(lambda: self._ended(thread, job))
         self._running.add(thread)
         thread._job = job  # keep the job alive as long as its thread

@@ -38,3 +38,23 @@ def ask_unsaved(parent: QWidget, name: str) -> str:
 
 def show_error(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
+
+
+def ask_folder(parent: QWidget, caption: str, folder: str) -> str:
+    """A folder, or "" if the user cancelled."""
+    return QFileDialog.getExistingDirectory(parent, caption, folder)
+
+
+def ask_fit(parent: QWidget, dataset: str, changes: list[str]) -> bool:
+    """Whether to change the model so that it fits the dataset just chosen."""
+    buttons = QMessageBox.StandardButton
+    items = "".join(f"<li>{c}</li>" for c in changes)
+    answer = QMessageBox.question(
+        parent,
+        "Fit the model to the dataset?",
+        f"The model does not fit <b>{dataset}</b> as it stands:<ul>{items}</ul>"
+        "Change the model? (You can undo it.)",
+        buttons.Yes | buttons.No,
+        buttons.Yes,
+    )
+    return answer == buttons.Yes

@@ -4,26 +4,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
 
 from nnstudio import __version__
 from nnstudio.core.edits import RemoveLayer
+from nnstudio.core.errors import NnstudioError
 from nnstudio.core.project import Project
 from nnstudio.core.summary import Summary
 from nnstudio.core.templates import templates
+from nnstudio.core.training import plan
 from nnstudio.gui import theme
 from nnstudio.gui.background import JobRunner
+from nnstudio.gui.data_panel import DataPanel
+from nnstudio.gui.data_session import DataSession
 from nnstudio.gui.editor import Editor
+from nnstudio.gui.evaluation_panel import EvaluationPanel
 from nnstudio.gui.inspector import Inspector
 from nnstudio.gui.keras_summary import KerasSummaryDialog
 from nnstudio.gui.layer_model import LayerModel
 from nnstudio.gui.palette import Palette
 from nnstudio.gui.project_files import ProjectFiles, default_project
+from nnstudio.gui.runs_panel import RunsPanel
 from nnstudio.gui.settings import Settings
 from nnstudio.gui.stack_panel import StackPanel
 from nnstudio.gui.summary_panel import SummaryPanel
+from nnstudio.gui.training_controller import TrainingController
+from nnstudio.gui.training_flow import TrainingFlow
+from nnstudio.gui.training_panel import TrainingPanel
 
 SHORTCUTS = """
 <table cellspacing=4>
@@ -52,7 +69,24 @@ class MainWindow(QMainWindow):
             theme.apply_theme(self.settings.theme)
 
         self.stack = StackPanel(self.editor, self.model)
-        self.setCentralWidget(self.stack)
+        self.data_session = DataSession(self)
+        self.trainer = TrainingController(self)
+        self.flow = TrainingFlow(self, self.editor, self.data_session, self.trainer)
+        self.data_panel = DataPanel(self.editor, self.data_session)
+        self.training_panel = TrainingPanel(self.editor, self.trainer)
+        self.evaluation_panel = EvaluationPanel()
+        self.runs_panel = RunsPanel(self.editor)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for widget, title, tip in (
+            (self.stack, "Model", "Build the network: layers, shapes, parameters"),
+            (self.data_panel, "Data", "Choose the dataset and see what it holds"),
+            (self.training_panel, "Training", "Train, watch the curves, pause, stop"),
+            (self.evaluation_panel, "Evaluation", "How the trained model does on unseen data"),
+            (self.runs_panel, "Runs", "Compare training runs"),
+        ):
+            self.tabs.setTabToolTip(self.tabs.addTab(widget, title), tip)
+        self.setCentralWidget(self.tabs)
         self.layer_palette = Palette()
         self.inspector = Inspector(self.editor)
         self.summary = SummaryPanel(self.editor, self.model)
@@ -91,11 +125,25 @@ class MainWindow(QMainWindow):
         self.files.path_changed.connect(self._update_title)
         self.files.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.editor.undo_stack.indexChanged.connect(self._announce_undo)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._dock_visibility = {}
+        self.flow.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.flow.evaluated.connect(self.evaluation_panel.show_evaluation)
+        self.training_panel.train_requested.connect(self.flow.train)
+        self.training_panel.reset_requested.connect(self.flow.reset)
+        self.data_panel.load_requested.connect(self.flow.load_dataset)
+        self.trainer.state_changed.connect(self._update_training_actions)
+        self.editor.project_replaced.connect(self.evaluation_panel.clear)
+        self.editor.document.summary_changed.connect(self._update_training_actions)
+        self.data_session.loaded.connect(self._update_training_actions)
 
         self.resize(1280, 800)
         self._restore_layout()
         self._on_summary(self.editor.summary)
         self._select_first_layer()
+        self._update_training_actions()
+        # The default dataset loads on a worker thread once the window is up.
+        QTimer.singleShot(0, self.flow.load_dataset)
         self.statusBar().showMessage(
             "Drag layers from the palette into the stack, or double-click them. "
             "Shapes and counts update as you edit.",
@@ -198,6 +246,33 @@ class MainWindow(QMainWindow):
         self.down_action = self._stack_action(
             "Move Do&wn", lambda: self.move_selected(1), "Alt+Down", "Move the selected layers down"
         )
+        self.train_action = self._action(
+            "&Train",
+            lambda: self.flow.train(False),
+            "Ctrl+T",
+            "Train a new model from fresh weights",
+        )
+        self.continue_action = self._action(
+            "&Continue Training",
+            lambda: self.flow.train(True),
+            "Ctrl+Shift+T",
+            "Train more epochs from the current weights",
+        )
+        self.pause_action = self._action(
+            "&Pause or Resume",
+            self._toggle_pause,
+            "Ctrl+P",
+            "Pause training between two batches, or resume it",
+        )
+        self.stop_action = self._action(
+            "&Stop",
+            self.trainer.stop,
+            "Ctrl+.",
+            "Stop after this batch, keeping the weights so far",
+        )
+        self.reset_weights_action = self._action(
+            "&Reset Weights", self.flow.reset, tip="Forget the trained weights"
+        )
         self.keras_action = self._action(
             "&Keras' Own Summary…",
             self.show_keras_summary,
@@ -241,6 +316,16 @@ class MainWindow(QMainWindow):
             self.down_action,
         ):
             edit.addSeparator() if action is None else edit.addAction(action)
+        training = bar.addMenu("&Training")
+        for action in (
+            self.train_action,
+            self.continue_action,
+            self.pause_action,
+            self.stop_action,
+            None,
+            self.reset_weights_action,
+        ):
+            training.addSeparator() if action is None else training.addAction(action)
         view = bar.addMenu("&View")
         for dock in (self.palette_dock, self.inspector_dock, self.summary_dock):
             view.addAction(dock.toggleViewAction())
@@ -365,6 +450,44 @@ class MainWindow(QMainWindow):
         if stack.index() > 0:
             self.statusBar().showMessage(stack.text(stack.index() - 1), 4000)
 
+    def _toggle_pause(self) -> None:
+        if self.trainer.state == "paused":
+            self.trainer.resume()
+        else:
+            self.trainer.pause()
+
+    def _update_training_actions(self, *_) -> None:
+        running = self.trainer.running
+        self.train_action.setEnabled(not running)
+        self.continue_action.setEnabled(
+            not running and self.trainer.can_continue(self.editor.architecture)
+        )
+        self.pause_action.setEnabled(self.trainer.state in ("running", "paused"))
+        self.stop_action.setEnabled(self.trainer.state in ("running", "paused"))
+        self.reset_weights_action.setEnabled(not running and self.trainer.epochs_done > 0)
+        self.training_panel.update_buttons()
+        dataset = self.data_session.dataset
+        if dataset is not None and self.data_session.source == self.editor.dataset:
+            try:
+                task = plan(self.editor.architecture, dataset, self.editor.training)
+                self.training_panel.form.show_plan(f"Loss: {task.loss_label}.")
+            except NnstudioError as e:
+                self.training_panel.form.show_plan(f"Cannot train yet: {e}")
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The palette, inspector and summary belong to the Model tab."""
+        docks = (self.palette_dock, self.inspector_dock, self.summary_dock)
+        if self.tabs.widget(index) is self.stack:
+            for dock in docks:
+                dock.setVisible(self._dock_visibility.get(dock, True))
+        else:
+            if not self._dock_visibility or all(
+                d.isVisible() or d not in self._dock_visibility for d in docks
+            ):
+                self._dock_visibility = {dock: dock.isVisible() for dock in docks}
+            for dock in docks:
+                dock.hide()
+
     def set_theme(self, name: str) -> None:
         self.settings.theme = name
         theme.apply_theme(name)
@@ -395,5 +518,7 @@ class MainWindow(QMainWindow):
         self.settings.window_geometry = QByteArray(self.saveGeometry())
         self.settings.window_state = QByteArray(self.saveState())
         self.settings.sync()
+        self.trainer.wait()
+        self.data_session.wait()
         self.jobs.wait()
         event.accept()

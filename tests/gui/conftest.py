@@ -23,6 +23,9 @@ class Dialogs:
         self.unsaved_answer = "discard"
         self.errors: list[tuple[str, str]] = []
         self.unsaved_asked = 0
+        self.folder = ""
+        self.fit_answer = True
+        self.fit_asked: list = []
 
     def ask_open_path(self, parent, caption, folder, filters):
         return str(self.open_path)
@@ -38,11 +41,19 @@ class Dialogs:
     def show_error(self, parent, title, text):
         self.errors.append((title, text))
 
+    def ask_folder(self, parent, caption, folder):
+        return str(self.folder)
+
+    def ask_fit(self, parent, dataset, changes):
+        self.fit_asked.append((dataset, changes))
+        return self.fit_answer
+
 
 @pytest.fixture
 def answers(monkeypatch):
     fake = Dialogs()
-    for name in ("ask_open_path", "ask_save_path", "ask_unsaved", "show_error"):
+    for name in ("ask_open_path", "ask_save_path", "ask_unsaved", "show_error", "ask_folder",
+                 "ask_fit"):
         monkeypatch.setattr(dialogs, name, getattr(fake, name))
     return fake
 

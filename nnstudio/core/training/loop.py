@@ -73,6 +73,8 @@ class RunInfo:
     validation: str
     validation_samples: int
     seed: int
+    #: "accuracy" for classes, "mae" for numbers.
+    metric: str = "accuracy"
 
 
 class Reporter:
@@ -279,6 +281,7 @@ def train(
         parts.validation_name,
         0 if parts.x_val is None else len(parts.x_val),
         seed,
+        plan.metric,
     )
     state: dict[str, Any] = {
         "samples": 0,

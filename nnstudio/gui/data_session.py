@@ -1,0 +1,115 @@
+"""The dataset in memory: loaded on a worker thread with progress and cancel, so that a download
+or a large folder never freezes the window."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from nnstudio.core.datasets import (
+    Dataset,
+    DatasetCancelled,
+    DatasetError,
+    DatasetSource,
+    load_dataset,
+)
+
+
+class _Loader(QObject):
+    progress = Signal(object, str)
+    loaded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, source: DatasetSource, input_shape, cancel: threading.Event) -> None:
+        super().__init__()
+        self._source, self._input_shape, self._cancel = source, input_shape, cancel
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            dataset = load_dataset(
+                self._source,
+                self._input_shape,
+                lambda f, text: self.progress.emit(f, text),
+                self._cancel.is_set,
+            )
+        except DatasetCancelled as e:
+            self.failed.emit(str(e)[0].upper() + str(e)[1:] + ".")
+        except DatasetError as e:
+            self.failed.emit(str(e))
+        except Exception as e:  # a message in the window, never a dead window
+            self.failed.emit(f"{type(e).__name__}: {e}")
+        else:
+            self.loaded.emit(dataset)
+
+
+class DataSession(QObject):
+    """Holds the loaded dataset of the project and loads another when asked."""
+
+    loading = Signal(object)  # DatasetSource
+    progress = Signal(object, str)  # fraction or None, what is happening
+    loaded = Signal(object)  # Dataset
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.dataset: Dataset | None = None
+        self.source: DatasetSource | None = None
+        self._cancel: threading.Event | None = None
+        self._threads: set[QThread] = set()
+
+    @property
+    def busy(self) -> bool:
+        return self._cancel is not None
+
+    def load(self, source: DatasetSource, input_shape=None) -> None:
+        """Load a dataset (cancelling one still loading)."""
+        self.cancel()
+        self.source = source
+        cancel = self._cancel = threading.Event()
+        thread = QThread(self)
+        loader = _Loader(source, input_shape, cancel)
+        loader.moveToThread(thread)
+        thread.started.connect(loader.run)
+        loader.progress.connect(self._on_progress)
+        loader.loaded.connect(lambda d, c=cancel: self._on_loaded(d, c))
+        loader.failed.connect(lambda m, c=cancel: self._on_failed(m, c))
+        loader.loaded.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        loader.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread.finished.connect(lambda: self._threads.discard(thread))
+        thread.finished.connect(loader.deleteLater)
+        thread.finished.connect(thread.deleteLater)
+        thread._loader = loader
+        self._threads.add(thread)
+        self.loading.emit(source)
+        thread.start()
+
+    def cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+            self._cancel = None
+
+    def _on_progress(self, fraction, text: str) -> None:
+        if self._cancel is not None:
+            self.progress.emit(fraction, text)
+
+    def _on_loaded(self, dataset: Dataset, cancel: threading.Event) -> None:
+        if cancel is not self._cancel:  # a load that was replaced or cancelled
+            return
+        self._cancel = None
+        self.dataset = dataset
+        self.loaded.emit(dataset)
+
+    def _on_failed(self, message: str, cancel: threading.Event) -> None:
+        if self._cancel is not None and cancel is not self._cancel:
+            return  # replaced by another load: its own outcome will be reported
+        self._cancel = None
+        self.failed.emit(message)
+
+    def wait(self) -> None:
+        self.cancel()
+        for thread in list(self._threads):
+            with contextlib.suppress(RuntimeError):  # already deleted
+                thread.wait()

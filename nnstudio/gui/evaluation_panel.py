@@ -1,0 +1,212 @@
+"""The Evaluation tab: test loss and accuracy, a confusion matrix whose cells show their images,
+per-class precision, recall and F1, the misclassified examples, a predicted-vs-label grid
+(article 004); for a function, the learned curve over the true one and the learned weights."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.core.training.evaluation import Evaluation
+from nnstudio.gui.image_grid import ConfusionMatrix, ImageGrid
+
+GRID = 100
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            text = f"{value:.4f}" if isinstance(value, float) else str(value)
+            item = QTableWidgetItem(text)
+            if isinstance(value, int | float):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+class EvaluationPanel(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.evaluation: Evaluation | None = None
+        self.headline = QLabel("Train a model to see how well it does on data it has not seen.")
+        self.headline.setWordWrap(True)
+        self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stack = QStackedWidget()
+
+        # Classes of images: matrix, scores, galleries.
+        self.matrix = ConfusionMatrix()
+        self.scores = _table(["class", "precision", "recall", "F1", "samples"])
+        top = QSplitter()
+        top.addWidget(self.matrix)
+        top.addWidget(self.scores)
+        self.mistakes = ImageGrid()
+        self.cell = ImageGrid()
+        self.predictions = ImageGrid()
+        self.galleries = QTabWidget()
+        self.galleries.addTab(self.mistakes, "Mistakes")
+        self.galleries.addTab(self.cell, "Selected cell")
+        self.galleries.addTab(self.predictions, "Predicted vs label")
+        self.galleries.setToolTip(
+            "Captions show the prediction; in red, prediction≠label. "
+            "Hover an image for the confidence."
+        )
+        images = QSplitter(Qt.Orientation.Vertical)
+        images.addWidget(top)
+        images.addWidget(self.galleries)
+        self.stack.addWidget(images)
+
+        # Classes without images (logic gates): the table of inputs and outputs.
+        self.rows = _table(["inputs", "target", "output", "predicted"])
+        self.stack.addWidget(self.rows)
+
+        # Numbers: the learned function over the true one, and the weights.
+        self.regression = QWidget()
+        self.regression_plot_host = QVBoxLayout(self.regression)
+        self.weights = QLabel()
+        self.weights.setWordWrap(True)
+        self.weights.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.regression_plot_host.addWidget(self.weights)
+        self._plot = None
+        self.stack.addWidget(self.regression)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.stack, 1)
+        self.matrix.cell_clicked.connect(self.show_cell)
+        self.stack.setVisible(False)
+
+    def clear(self, text: str = "") -> None:
+        self.evaluation = None
+        self.headline.setText(text or "Train a model to see how well it does on unseen data.")
+        self.stack.setVisible(False)
+
+    def show_evaluation(self, evaluation: Evaluation, weights: list | None = None) -> None:
+        self.evaluation = evaluation
+        self.stack.setVisible(True)
+        n = len(evaluation.y_true)
+        loss = f"loss {evaluation.loss:.4f}" if evaluation.loss is not None else ""
+        if not evaluation.is_classification:
+            errors = evaluation.errors()
+            self.headline.setText(
+                f"<b>On the {evaluation.split}</b> ({n:,} samples): {loss} · "
+                f"mean squared error {errors['mse']:.4g} · mean absolute error "
+                f"{errors['mae']:.4g}"
+            )
+            self._show_regression(evaluation, weights or [])
+            return
+        wrong = len(evaluation.misclassified())
+        self.headline.setText(
+            f"<b>On the {evaluation.split}</b> ({n:,} samples): accuracy "
+            f"<b>{evaluation.accuracy:.2%}</b> · {loss} · {wrong:,} mistakes"
+        )
+        precision, recall, f1, support = evaluation.per_class()
+        _fill(
+            self.scores,
+            [
+                [name, float(p), float(r), float(f), int(s)]
+                for name, p, r, f, s in zip(
+                    evaluation.class_names, precision, recall, f1, support, strict=True
+                )
+            ],
+        )
+        if evaluation.x.ndim != 4:
+            self.stack.setCurrentWidget(self.rows)
+            self._show_rows(evaluation)
+            return
+        self.stack.setCurrentWidget(self.stack.widget(0))
+        self.matrix.set_matrix(evaluation.confusion, evaluation.class_names)
+        self._gallery(self.mistakes, evaluation.misclassified()[:GRID], "No mistakes.")
+        picks = np.random.default_rng(0).choice(n, min(GRID, n), replace=False)
+        self._gallery(self.predictions, picks, "")
+        self.cell.set_images([], empty_text="Click a cell of the confusion matrix.")
+
+    def _captions(self, indices):
+        e = self.evaluation
+        names = e.class_names
+        predicted, truth = e.y_pred[indices], e.y_true[indices]
+        captions = [
+            names[p] if p == t else f"{names[p]}≠{names[t]}"
+            for p, t in zip(predicted, truth, strict=True)
+        ]
+        tips = [
+            f"predicted {names[p]} ({e.outputs[i].max():.0%}), label {names[t]}"
+            for i, p, t in zip(indices, predicted, truth, strict=True)
+        ]
+        return captions, list(predicted != truth), tips
+
+    def _gallery(self, grid: ImageGrid, indices, empty: str) -> None:
+        indices = np.asarray(indices, dtype=np.int64)
+        captions, wrong, tips = self._captions(indices)
+        grid.set_images(self.evaluation.x[indices], captions, wrong, tips, empty)
+
+    def show_cell(self, true_class: int, predicted: int) -> None:
+        e = self.evaluation
+        indices = e.cell(true_class, predicted)[:GRID]
+        names = e.class_names
+        self._gallery(
+            self.cell, indices, f"No {names[true_class]} was predicted as {names[predicted]}."
+        )
+        self.galleries.setCurrentWidget(self.cell)
+
+    def _show_rows(self, e: Evaluation) -> None:
+        rows = []
+        for i in range(min(len(e.y_true), 200)):
+            inputs = ", ".join(f"{v:g}" for v in np.ravel(e.x[i]))
+            output = ", ".join(f"{v:.3f}" for v in e.outputs[i])
+            rows.append(
+                [inputs, e.class_names[int(e.y_true[i])], output, e.class_names[int(e.y_pred[i])]]
+            )
+        _fill(self.rows, rows)
+
+    def _show_regression(self, e: Evaluation, weights: list) -> None:
+        self.stack.setCurrentWidget(self.regression)
+        if weights and sum(w.size for w in weights) <= 20:
+            shown = "; ".join(np.array2string(np.asarray(w), precision=5) for w in weights)
+            self.weights.setText(f"Learned weights (Keras' get_weights): {shown}")
+        else:
+            total = sum(w.size for w in weights)
+            self.weights.setText(f"{total:,} learned weights." if weights else "")
+        if e.x.shape[1:] != (1,):
+            return
+        from nnstudio.gui.plots import RUN_COLORS, plot_widget, pyqtgraph
+
+        pg = pyqtgraph()
+        if self._plot is None:
+            self._plot = plot_widget(self.palette(), "The learned function", "y", "x")
+            self.regression_plot_host.insertWidget(0, self._plot, 1)
+        item = self._plot.getPlotItem()
+        item.clear()
+        order = np.argsort(e.x[:, 0])
+        x = e.x[order, 0]
+        item.plot(
+            x,
+            np.ravel(e.y_true)[order],
+            pen=None,
+            symbol="o",
+            symbolSize=4,
+            symbolBrush=RUN_COLORS[0],
+            name="data",
+        )
+        item.plot(
+            x, np.ravel(e.outputs)[order], pen=pg.mkPen(RUN_COLORS[1], width=3), name="the model"
+        )

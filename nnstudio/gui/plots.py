@@ -1,0 +1,182 @@
+"""Live training curves with pyqtgraph, imported only when a plot is first made (it takes half a
+second, which startup must not pay). Each curve is created once and then updated with setData,
+as pyqtgraph's scrolling-plots example does."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from nnstudio.gui import theme
+
+TRAIN_COLOR = "#4C8FD6"
+VALIDATION_COLOR = "#F08A24"
+RUN_COLORS = (
+    "#4C8FD6",
+    "#F08A24",
+    "#4FA84A",
+    "#D64545",
+    "#A877C9",
+    "#3BB0A8",
+    "#B58A62",
+    "#E0609C",
+    "#7F7F7F",
+    "#BCBD22",
+)
+#: Weight of a new batch in the smoothed curve (an exponential moving average).
+SMOOTHING = 0.1
+
+
+def pyqtgraph():
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True)
+    return pg
+
+
+def plot_widget(palette: QPalette, title: str, y_label: str, x_label: str = "epoch"):
+    """A pyqtgraph PlotWidget in the window's colours (light or dark)."""
+    pg = pyqtgraph()
+    widget = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+    text = palette.color(QPalette.ColorRole.Text)
+    item = widget.getPlotItem()
+    item.setTitle(title, color=text.name())
+    for axis in ("left", "bottom"):
+        item.getAxis(axis).enableAutoSIPrefix(False)  # "epoch (x0.001)" confuses
+        item.getAxis(axis).setTextPen(text)
+        item.getAxis(axis).setPen(theme.muted_text(palette))
+    item.setLabel("left", y_label)
+    item.setLabel("bottom", x_label)
+    item.showGrid(x=True, y=True, alpha=0.15)
+    item.addLegend(offset=(-10, 10), labelTextColor=text)
+    widget.setMinimumHeight(150)
+    return widget
+
+
+class TrainingPlots(QWidget):
+    """Loss, the metric (accuracy or mae) and the learning rate, as training goes."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        pg = pyqtgraph()
+        palette = self.palette()
+        self.loss = plot_widget(palette, "Loss", "loss")
+        self.metric = plot_widget(palette, "Accuracy", "accuracy")
+        self.rate = plot_widget(palette, "Learning rate", "learning rate")
+        self.rate.setMaximumHeight(170)
+        faint = pg.mkPen(theme.tinted(QColor(TRAIN_COLOR), 70), width=1)
+        self.curves = {}
+        for name, widget in (("loss", self.loss), ("metric", self.metric)):
+            item = widget.getPlotItem()
+            self.curves[f"{name}_batch"] = item.plot(pen=faint, name="training, per batch")
+            self.curves[f"{name}_smooth"] = item.plot(
+                pen=pg.mkPen(TRAIN_COLOR, width=2), name="training, smoothed"
+            )
+            self.curves[f"{name}_epoch"] = item.plot(
+                pen=None,
+                symbol="o",
+                symbolSize=6,
+                symbolBrush=TRAIN_COLOR,
+                name="training, per epoch",
+            )
+            self.curves[f"{name}_val"] = item.plot(
+                pen=pg.mkPen(VALIDATION_COLOR, width=2),
+                symbol="s",
+                symbolSize=6,
+                symbolBrush=VALIDATION_COLOR,
+                name="validation",
+            )
+        self.curves["rate"] = self.rate.getPlotItem().plot(
+            pen=pg.mkPen("#888888", width=2), stepMode=None
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.loss, 3)
+        layout.addWidget(self.metric, 3)
+        layout.addWidget(self.rate, 2)
+        self.reset()
+
+    def reset(self, metric: str = "accuracy", steps_per_epoch: int = 1, keep: bool = False) -> None:
+        """Start new curves (or, to continue training, keep the old ones)."""
+        self.metric_name = metric
+        self.steps = max(1, steps_per_epoch)
+        self.metric.getPlotItem().setTitle(
+            metric.replace("mae", "Mean absolute error").capitalize()
+        )
+        self.metric.getPlotItem().setLabel("left", metric)
+        if keep:
+            return
+        self.data = {key: ([], []) for key in self.curves}
+        self._smooth = {"loss": None, "metric": None}
+        for curve in self.curves.values():
+            curve.setData([], [])
+
+    def _append(self, key: str, x: float, y: float) -> None:
+        if y is None or not math.isfinite(y):
+            return
+        xs, ys = self.data[key]
+        xs.append(x)
+        ys.append(y)
+
+    def add_batches(self, batches: Sequence[tuple[int, int, dict]]) -> None:
+        for epoch, step, logs in batches:
+            x = epoch + (step + 1) / self.steps
+            for name, key in (("loss", "loss"), ("metric", self.metric_name)):
+                value = logs.get(key)
+                if value is None:
+                    continue
+                self._append(f"{name}_batch", x, value)
+                previous = self._smooth[name]
+                smooth = value if previous is None else previous + SMOOTHING * (value - previous)
+                self._smooth[name] = smooth
+                self._append(f"{name}_smooth", x, smooth)
+        self._redraw("loss_batch", "loss_smooth", "metric_batch", "metric_smooth")
+
+    def add_epoch(self, epoch: int, logs: dict) -> None:
+        x = epoch + 1
+        self._append("loss_epoch", x, logs.get("loss"))
+        self._append("loss_val", x, logs.get("val_loss"))
+        self._append("metric_epoch", x, logs.get(self.metric_name))
+        self._append("metric_val", x, logs.get(f"val_{self.metric_name}"))
+        self._append("rate", x, logs.get("learning_rate"))
+        self._redraw("loss_epoch", "loss_val", "metric_epoch", "metric_val", "rate")
+
+    def _redraw(self, *keys: str) -> None:
+        for key in keys:
+            self.curves[key].setData(*self.data[key])
+
+
+class RunsPlot(QWidget):
+    """One curve per selected run, for the chosen metric (per epoch)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.widget = plot_widget(self.palette(), "Runs", "")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.widget)
+        self.curves = []
+
+    def show_runs(self, runs, metric: str) -> None:
+        pg = pyqtgraph()
+        item = self.widget.getPlotItem()
+        item.clear()
+        item.setTitle(metric.replace("_", " "))
+        self.curves = []
+        for i, run in enumerate(runs):
+            values = run.history.get(metric, [])
+            color = RUN_COLORS[i % len(RUN_COLORS)]
+            self.curves.append(
+                item.plot(
+                    list(range(1, len(values) + 1)),
+                    values,
+                    pen=pg.mkPen(color, width=2),
+                    symbol="o",
+                    symbolSize=5,
+                    symbolBrush=color,
+                    name=f"run {run.id}",
+                )
+            )

@@ -1,0 +1,305 @@
+"""Training in the background: the core's ``train`` on a worker thread, its reporter turned into
+Qt signals (batch updates throttled, so the GUI thread only draws), pause/resume/stop through
+the core's TrainingControl, and the trained model kept for continuing, evaluating and saving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from nnstudio.core.architecture import Architecture
+from nnstudio.core.datasets import Dataset
+from nnstudio.core.errors import NnstudioError
+from nnstudio.core.project import Weights
+from nnstudio.core.summary import summarize
+from nnstudio.core.training.loop import Reporter, RunInfo, TrainingControl, TrainingResult
+from nnstudio.core.training.runs import RunRecord, now, thin
+from nnstudio.core.training.settings import TrainingSettings
+
+#: Batch updates reach the window at most this often (seconds).
+BATCH_INTERVAL = 0.05
+
+
+class _SignalReporter(Reporter):
+    """The core's reporter, on the training thread: it only emits signals."""
+
+    def __init__(self, worker: _Worker) -> None:
+        self.worker = worker
+        self.batch_losses: list[float] = []
+        self._last = 0.0
+        self._pending: list[tuple[int, int, dict]] = []
+
+    def started(self, info: RunInfo) -> None:
+        self.worker.started.emit(info)
+
+    def batch(self, epoch: int, step: int, logs: dict[str, float]) -> None:
+        self.batch_losses.append(logs["loss"])
+        self._pending.append((epoch, step, logs))
+        now_ = time.perf_counter()
+        if now_ - self._last >= BATCH_INTERVAL:
+            self._last = now_
+            self.worker.batches.emit(self._pending)
+            self._pending = []
+
+    def epoch(self, epoch: int, logs: dict[str, float]) -> None:
+        if self._pending:
+            self.worker.batches.emit(self._pending)
+            self._pending = []
+        self.worker.epoch_done.emit(epoch, logs)
+
+    def message(self, text: str) -> None:
+        self.worker.message.emit(text)
+
+
+@dataclass
+class Outcome:
+    """What a finished run leaves: the result, its record, the model and its weights."""
+
+    result: TrainingResult
+    record: RunRecord | None = None
+    model: object | None = None
+    weights: Weights | None = None
+    evaluation: object | None = None
+    plan: object | None = None
+    architecture: Architecture | None = None
+    #: The learned weights as arrays (Keras' get_weights), for showing them.
+    values: list = field(default_factory=list)
+
+
+class _Worker(QObject):
+    started = Signal(object)
+    batches = Signal(list)
+    epoch_done = Signal(int, dict)
+    message = Signal(str)
+    finished = Signal(object)
+
+    def __init__(self, job) -> None:
+        super().__init__()
+        self._job = job
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            outcome = self._job(self)
+        except NnstudioError as e:
+            outcome = Outcome(TrainingResult("failed", str(e)))
+        except Exception as e:  # a message in the window, never a dead window
+            message = f"training failed: {type(e).__name__}: {e}"
+            outcome = Outcome(TrainingResult("failed", message))
+        self.finished.emit(outcome)
+
+
+def weights_of(model, architecture: Architecture, epochs: int) -> Weights:
+    """The model's weights as the bytes of a Keras .weights.h5 file."""
+    with tempfile.TemporaryDirectory(prefix="nnstudio-") as folder:
+        path = Path(folder) / "model.weights.h5"
+        model.save_weights(path)
+        return Weights(path.read_bytes(), architecture.fingerprint(), epochs)
+
+
+def model_from_weights(architecture: Architecture, weights: Weights):
+    """A model with saved weights loaded (the project was saved after training)."""
+    from nnstudio.core.building import build_model
+
+    model = build_model(architecture)
+    with tempfile.TemporaryDirectory(prefix="nnstudio-") as folder:
+        path = Path(folder) / "model.weights.h5"
+        path.write_bytes(weights.data)
+        model.load_weights(path)
+    return model
+
+
+class TrainingController(QObject):
+    """Starts, pauses, stops and continues training; keeps the trained model."""
+
+    started = Signal(object)  # RunInfo
+    batches = Signal(list)  # [(epoch, step, logs)]
+    epoch_done = Signal(int, dict)
+    message = Signal(str)
+    finished = Signal(object)  # Outcome
+    state_changed = Signal(str)  # "idle", "running", "paused", "stopping"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = None
+        self.architecture: Architecture | None = None
+        self.epochs_done = 0
+        self.plan = None
+        self.state = "idle"
+        self._saved: tuple[Architecture, Weights] | None = None
+        self._control: TrainingControl | None = None
+        self._thread: QThread | None = None
+
+    # Control --------------------------------------------------------------------------
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.state_changed.emit(state)
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("running", "paused", "stopping")
+
+    def pause(self) -> None:
+        if self._control and self.state == "running":
+            self._control.pause()
+            self._set_state("paused")
+
+    def resume(self) -> None:
+        if self._control and self.state == "paused":
+            self._control.resume()
+            self._set_state("running")
+
+    def stop(self) -> None:
+        if self._control and self.running:
+            self._control.stop()
+            self._set_state("stopping")
+
+    def reset(self) -> None:
+        """Forget the trained weights: the next run starts from new ones."""
+        self.model, self.epochs_done, self.plan = None, 0, None
+
+    def adopt(self, architecture: Architecture, weights: Weights | None) -> None:
+        """Take the weights saved in a project, if they fit the model (loaded when needed)."""
+        self.reset()
+        self._saved = (architecture, weights) if weights and weights.fits(architecture) else None
+        self.architecture = architecture if self._saved else None
+        self.epochs_done = weights.epochs if self._saved else 0
+
+    def can_continue(self, architecture: Architecture) -> bool:
+        return (
+            self.epochs_done > 0
+            and self.architecture is not None
+            and (self.architecture.fingerprint() == architecture.fingerprint())
+        )
+
+    # Running --------------------------------------------------------------------------
+
+    def train(
+        self,
+        architecture: Architecture,
+        dataset: Dataset,
+        settings: TrainingSettings,
+        dataset_source: dict,
+        run_id: int,
+        resume: bool = False,
+    ) -> None:
+        """Train (or continue) on a worker thread; ``finished`` brings the Outcome."""
+        if self.running:
+            return
+        continuing = resume and self.can_continue(architecture)
+        control = self._control = TrainingControl()
+
+        def job(worker: _Worker) -> Outcome:
+            from nnstudio.core.training.evaluation import evaluate
+            from nnstudio.core.training.loop import new_seed, seeded_model, train
+            from nnstudio.core.training.tasks import plan
+
+            reporter = _SignalReporter(worker)
+            seed = settings.seed if settings.seed is not None else new_seed()
+            run_settings = settings.replace(seed=seed)
+            task = plan(architecture, dataset, run_settings)
+            model = self.model if continuing else None
+            if continuing and model is None and self._saved:
+                model = model_from_weights(*self._saved)
+            initial = self.epochs_done if continuing else 0
+            if model is None:
+                worker.message.emit("Building the model (TensorFlow loads the first time)…")
+                model = seeded_model(architecture, seed)
+            started = now()
+            result = train(model, dataset, run_settings, task, reporter, control, initial)
+            record = self._record(
+                run_id, started, architecture, dataset_source, run_settings, result, reporter
+            )
+            if not result.ok:
+                return Outcome(result, record)
+            evaluation = evaluate(model, dataset, task, run_settings.validation_split)
+            weights = weights_of(model, architecture, result.epochs_done)
+            return Outcome(
+                result,
+                record,
+                model,
+                weights,
+                evaluation,
+                task,
+                architecture,
+                list(model.get_weights()),
+            )
+
+        self._run(job)
+
+    def evaluate(self, architecture: Architecture, dataset: Dataset, settings: TrainingSettings):
+        """Evaluate the current model again (another dataset, say) on the worker thread."""
+
+        def job(worker: _Worker) -> Outcome:
+            from nnstudio.core.training.evaluation import evaluate
+            from nnstudio.core.training.tasks import plan
+
+            task = plan(architecture, dataset, settings)
+            model = self.model or model_from_weights(*self._saved)
+            result = TrainingResult("evaluated", "evaluated the current model")
+            return Outcome(
+                result, None, model, None, evaluate(model, dataset, task), task, architecture
+            )
+
+        self._run(job)
+
+    def _record(self, run_id, started, architecture, source, settings, result, reporter):
+        return RunRecord(
+            id=run_id,
+            started=started,
+            architecture=architecture.to_dict(),
+            dataset=source,
+            settings=settings.to_dict(),
+            status=result.status,
+            message=result.message,
+            epochs=result.epochs_done,
+            duration=result.duration,
+            samples_per_second=result.samples_per_second,
+            seed=result.seed,
+            params=summarize(architecture).total_params or 0,
+            history=result.history,
+            batch_losses=thin(reporter.batch_losses),
+            test=result.test,
+        )
+
+    def _run(self, job) -> None:
+        thread = QThread(self)
+        worker = _Worker(job)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.started.connect(self.started)
+        worker.batches.connect(self.batches)
+        worker.epoch_done.connect(self.epoch_done)
+        worker.message.connect(self.message)
+        worker.finished.connect(self._on_finished)
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread.finished.connect(worker.deleteLater)
+        thread.finished.connect(thread.deleteLater)
+        self._thread, self._worker = thread, worker
+        self._set_state("running")
+        thread.start()
+
+    def _on_finished(self, outcome: Outcome) -> None:
+        if outcome.model is not None:
+            self.model, self.plan = outcome.model, outcome.plan
+            self.architecture = outcome.architecture
+            if outcome.weights is not None:
+                self.epochs_done = outcome.weights.epochs
+        self._control = None
+        self._set_state("idle")
+        self.finished.emit(outcome)
+
+    def wait(self) -> None:
+        """Stop and wait for the worker (the window is closing)."""
+        if self._control:
+            self._control.stop()
+        if self._thread is not None:
+            with contextlib.suppress(RuntimeError):  # the thread object is already deleted
+                self._thread.wait()

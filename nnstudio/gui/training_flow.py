@@ -1,0 +1,131 @@
+"""From "Train" to a recorded run: load the dataset if needed, check that the model fits it
+(offering the fixes), train on the worker thread, then record the run, keep the weights and
+show the evaluation. Choosing a dataset offers to fit the model to it (asking first)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from nnstudio.core.datasets import Dataset
+from nnstudio.core.edits import Batch
+from nnstudio.core.training import TrainingError, input_fix, output_fixes, plan
+from nnstudio.gui import dialogs
+from nnstudio.gui.data_session import DataSession
+from nnstudio.gui.editor import Editor
+from nnstudio.gui.training_controller import Outcome, TrainingController
+
+
+class TrainingFlow(QObject):
+    #: Something worth a line in the status bar.
+    message = Signal(str)
+    #: A run finished with an evaluation to show: (evaluation, weights list).
+    evaluated = Signal(object, object)
+
+    def __init__(
+        self, window, editor: Editor, session: DataSession, controller: TrainingController
+    ) -> None:
+        super().__init__(window)
+        self._window, self._editor = window, editor
+        self._session, self._controller = session, controller
+        self._pending: bool | None = None  # a Train waiting for its dataset (resume?)
+        self._offer_fit = False
+        editor.dataset_changed.connect(self._on_dataset_chosen)
+        editor.project_replaced.connect(self._on_project_replaced)
+        session.loaded.connect(self._on_loaded)
+        session.failed.connect(self._on_load_failed)
+        controller.finished.connect(self._on_finished)
+
+    # Datasets ----------------------------------------------------------------------------
+
+    def load_dataset(self) -> None:
+        self._session.load(self._editor.dataset, tuple(self._editor.architecture.input_shape))
+
+    def _on_dataset_chosen(self) -> None:
+        if self._session.source != self._editor.dataset:
+            self._offer_fit = True
+            self.load_dataset()
+
+    def _on_project_replaced(self) -> None:
+        self._offer_fit = False
+        self._controller.adopt(self._editor.architecture, self._editor.weights)
+        self.load_dataset()
+
+    def _on_load_failed(self, message: str) -> None:
+        self._pending = None
+        self.message.emit(f"The dataset could not be loaded: {message}")
+
+    def _on_loaded(self, dataset: Dataset) -> None:
+        if self._offer_fit:
+            self._offer_fit = False
+            self.offer_fit(dataset)
+        if self._pending is not None:
+            resume, self._pending = self._pending, None
+            self.train(resume)
+
+    def offer_fit(self, dataset: Dataset) -> None:
+        """If the model does not take the dataset, propose the changes that make it fit."""
+        arch = self._editor.architecture
+        fixes = [f for f in (input_fix(arch, dataset), *output_fixes(arch, dataset)) if f]
+        if not fixes:
+            return
+        if dialogs.ask_fit(self._window, dataset.name, [text for text, _ in fixes]):
+            self._editor.push(
+                Batch(tuple(edit for _, edit in fixes)), f"Fit the model to {dataset.name}"
+            )
+            self.message.emit(f"The model now fits {dataset.name} (Ctrl+Z to undo).")
+
+    # Training ----------------------------------------------------------------------------
+
+    def _dataset(self) -> Dataset | None:
+        ready = self._session.source == self._editor.dataset and not self._session.busy
+        return self._session.dataset if ready else None
+
+    def train(self, resume: bool = False) -> None:
+        if self._controller.running:
+            return
+        dataset = self._dataset()
+        if dataset is None:
+            self._pending = resume
+            if not self._session.busy or self._session.source != self._editor.dataset:
+                self.load_dataset()
+            self.message.emit("Loading the dataset first…")
+            return
+        arch, settings = self._editor.architecture, self._editor.training
+        try:
+            plan(arch, dataset, settings)
+        except TrainingError as e:
+            self._refused(e, resume)
+            return
+        ids = [run.id for run in self._editor.runs]
+        self._controller.train(
+            arch, dataset, settings, self._editor.dataset.to_dict(), max(ids, default=0) + 1, resume
+        )
+        self.message.emit("Training… (the window stays usable; Pause and Stop act between batches)")
+
+    def _refused(self, error: TrainingError, resume: bool) -> None:
+        message = str(error)[0].upper() + str(error)[1:]
+        if error.fixes and dialogs.ask_fit(
+            self._window, self._session.dataset.name, [text for text, _ in error.fixes]
+        ):
+            self._editor.push(Batch(tuple(edit for _, edit in error.fixes)), "Fit the model")
+            self.train(resume)
+            return
+        dialogs.show_error(self._window, "Cannot train this model", message)
+        self.message.emit(message)
+
+    def reset(self) -> None:
+        self._controller.reset()
+        self._editor.record_results(self._editor.runs, None)
+        self.message.emit("The weights were reset: the next run starts from new ones.")
+
+    def _on_finished(self, outcome: Outcome) -> None:
+        result = outcome.result
+        if outcome.record is not None:
+            weights = outcome.weights if outcome.weights is not None else self._editor.weights
+            self._editor.record_results((*self._editor.runs, outcome.record), weights)
+        if outcome.evaluation is not None:
+            self.evaluated.emit(outcome.evaluation, outcome.values)
+        text = result.message[0].upper() + result.message[1:]
+        if result.test and "accuracy" in result.test:
+            text += f": test accuracy {result.test['accuracy']:.2%}"
+        self.message.emit(text + ".")

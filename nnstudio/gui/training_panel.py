@@ -1,0 +1,217 @@
+"""The Training tab: settings, controls, progress with ETA and samples/s, live curves, a log.
+It only draws: the work happens on the training controller's worker thread."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.core.training.loop import RunInfo
+from nnstudio.gui import theme
+from nnstudio.gui.editor import Editor
+from nnstudio.gui.settings_form import TrainingSettingsForm
+from nnstudio.gui.training_controller import Outcome, TrainingController
+
+LOG_LINES = 2000
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class TrainingPanel(QWidget):
+    #: Train (False) or continue training (True).
+    train_requested = Signal(bool)
+    reset_requested = Signal()
+
+    def __init__(self, editor: Editor, controller: TrainingController, parent=None) -> None:
+        super().__init__(parent)
+        self._editor, self._controller = editor, controller
+        self.form = TrainingSettingsForm(editor)
+        self.train_button = QPushButton("Train")
+        self.train_button.setToolTip("Train a new model from fresh weights (Ctrl+T)")
+        self.pause_button = QPushButton("Pause")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop after this batch, keeping the weights trained so far")
+        self.continue_button = QPushButton("Continue training")
+        self.continue_button.setToolTip("Train for more epochs from the current weights")
+        self.reset_button = QPushButton("Reset weights")
+        self.reset_button.setToolTip("Forget the trained weights; the next run starts afresh")
+        self.progress = QProgressBar()
+        self.progress.setFormat("%p%")
+        self.status = QLabel("Not trained yet. Choose a dataset in the Data tab, then Train.")
+        self.status.setWordWrap(True)
+        self.weights_label = QLabel()
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(LOG_LINES)
+        self.log.setPlaceholderText("What training did and said appears here.")
+        self.plots_host = QVBoxLayout()
+        self.plots = None
+
+        buttons = QHBoxLayout()
+        for button in (
+            self.train_button,
+            self.pause_button,
+            self.stop_button,
+            self.continue_button,
+            self.reset_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.addLayout(buttons)
+        column.addWidget(self.progress)
+        column.addWidget(self.status)
+        column.addWidget(self.weights_label)
+        column.addLayout(self.plots_host, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(right)
+        split.addWidget(self.log)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setMinimumWidth(360)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QSplitter()
+        outer.addWidget(scroll)
+        outer.addWidget(split)
+        outer.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(outer)
+
+        self.train_button.clicked.connect(lambda: self.train_requested.emit(False))
+        self.continue_button.clicked.connect(lambda: self.train_requested.emit(True))
+        self.pause_button.clicked.connect(self._toggle_pause)
+        self.stop_button.clicked.connect(controller.stop)
+        self.reset_button.clicked.connect(self.reset_requested)
+        controller.started.connect(self.on_started)
+        controller.batches.connect(self.on_batches)
+        controller.epoch_done.connect(self.on_epoch)
+        controller.message.connect(self.append_log)
+        controller.state_changed.connect(self.update_buttons)
+        controller.finished.connect(self.on_finished)
+        self._info: RunInfo | None = None
+        self._batch_start = 0.0
+        self._samples = 0
+        self.update_buttons()
+
+    def ensure_plots(self) -> None:
+        """Create the plots (importing pyqtgraph) the first time the tab is shown."""
+        if self.plots is None:
+            from nnstudio.gui.plots import TrainingPlots
+
+            self.plots = TrainingPlots()
+            self.plots_host.addWidget(self.plots)
+
+    def showEvent(self, event) -> None:
+        self.ensure_plots()
+        super().showEvent(event)
+
+    # Controls ----------------------------------------------------------------------------
+
+    def _toggle_pause(self) -> None:
+        if self._controller.state == "paused":
+            self._controller.resume()
+        else:
+            self._controller.pause()
+
+    def update_buttons(self, *_) -> None:
+        state = self._controller.state
+        running = state in ("running", "paused", "stopping")
+        can_continue = self._controller.can_continue(self._editor.architecture)
+        self.train_button.setEnabled(not running)
+        self.continue_button.setEnabled(not running and can_continue)
+        self.reset_button.setEnabled(not running and self._controller.epochs_done > 0)
+        self.pause_button.setEnabled(state in ("running", "paused"))
+        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.stop_button.setEnabled(state in ("running", "paused"))
+        done = self._controller.epochs_done
+        if done and can_continue:
+            self.weights_label.setText(f"Weights: trained for {done} epochs.")
+        elif done:
+            self.weights_label.setText(
+                "Weights: trained for another version of the model; Train starts afresh."
+            )
+        else:
+            self.weights_label.setText("Weights: new (not trained).")
+        if state == "paused":
+            self.status.setText("Paused between two batches. Resume, or Stop to keep the weights.")
+        elif state == "stopping":
+            self.status.setText("Stopping after this batch…")
+
+    def append_log(self, text: str) -> None:
+        self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
+
+    # Training events ---------------------------------------------------------------------
+
+    def on_started(self, info: RunInfo) -> None:
+        self.ensure_plots()
+        self._info, self._samples = info, 0
+        self._batch_start = time.perf_counter()
+        self.plots.reset(info.metric, info.steps_per_epoch, keep=info.initial_epoch > 0)
+        total = (info.epochs - info.initial_epoch) * info.steps_per_epoch
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(0)
+        validation = (
+            f", validating on {info.validation_samples:,} samples ({info.validation})"
+            if info.validation_samples
+            else ", no validation"
+        )
+        self.append_log(
+            f"Training epochs {info.initial_epoch + 1}-{info.epochs} on {info.samples:,} samples "
+            f"in batches of {info.batch_size}{validation}, seed {info.seed}."
+        )
+
+    def on_batches(self, batches: list) -> None:
+        if self._info is None or not batches:
+            return
+        self.plots.add_batches(batches)
+        epoch, step, logs = batches[-1]
+        info = self._info
+        done = (epoch - info.initial_epoch) * info.steps_per_epoch + step + 1
+        total = self.progress.maximum()
+        self.progress.setValue(done)
+        elapsed = time.perf_counter() - self._batch_start
+        rate = done * info.batch_size / elapsed if elapsed else 0
+        eta = elapsed / done * (total - done) if done else 0
+        metric = {k: v for k, v in logs.items() if k != "loss"}
+        shown = " · ".join(f"{k} {v:.4f}" for k, v in metric.items())
+        self.status.setText(
+            f"Epoch {epoch + 1}/{info.epochs} · batch {step + 1}/{info.steps_per_epoch} · "
+            f"ETA {_duration(eta)} · {rate:,.0f} samples/s · loss {logs['loss']:.4f}"
+            + (f" · {shown}" if shown else "")
+        )
+
+    def on_epoch(self, epoch: int, logs: dict) -> None:
+        self.plots.add_epoch(epoch, logs)
+        shown = ", ".join(f"{k} {v:.4g}" for k, v in logs.items())
+        self.append_log(f"Epoch {epoch + 1}: {shown}")
+
+    def on_finished(self, outcome: Outcome) -> None:
+        result = outcome.result
+        color = theme.ERROR_COLOR if not result.ok else None
+        text = result.message[0].upper() + result.message[1:] + "."
+        if result.test:
+            text += " Test: " + ", ".join(f"{k} {v:.4f}" for k, v in result.test.items()) + "."
+        self.status.setText(f"<span style='color:{color}'>{text}</span>" if color else text)
+        self.append_log(text)
+        if result.ok and result.duration:
+            self.append_log(f"{result.duration:.1f} s, {result.samples_per_second:,.0f} samples/s.")
+        self.update_buttons()
