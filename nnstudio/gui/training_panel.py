@@ -62,19 +62,19 @@ class TrainingPanel(QWidget):
         self.plots_host = QVBoxLayout()
         self.plots = None
 
-        buttons = QHBoxLayout()
-        for button in (
-            self.train_button,
-            self.pause_button,
-            self.stop_button,
-            self.continue_button,
-            self.reset_button,
+        # Two rows, so the tab stays narrow enough to leave the palette and inspector room.
+        start_row, control_row = QHBoxLayout(), QHBoxLayout()
+        for row, row_buttons in (
+            (start_row, (self.train_button, self.continue_button)),
+            (control_row, (self.pause_button, self.stop_button, self.reset_button)),
         ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            for button in row_buttons:
+                row.addWidget(button)
+            row.addStretch(1)
         right = QWidget()
         column = QVBoxLayout(right)
-        column.addLayout(buttons)
+        column.addLayout(start_row)
+        column.addLayout(control_row)
         column.addWidget(self.progress)
         column.addWidget(self.status)
         column.addWidget(self.weights_label)
@@ -87,7 +87,7 @@ class TrainingPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
-        scroll.setMinimumWidth(360)
+        scroll.setMinimumWidth(300)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QSplitter()
         outer.addWidget(scroll)
