@@ -52,8 +52,14 @@ class Dialogs:
 @pytest.fixture
 def answers(monkeypatch):
     fake = Dialogs()
-    for name in ("ask_open_path", "ask_save_path", "ask_unsaved", "show_error", "ask_folder",
-                 "ask_fit"):
+    for name in (
+        "ask_open_path",
+        "ask_save_path",
+        "ask_unsaved",
+        "show_error",
+        "ask_folder",
+        "ask_fit",
+    ):
         monkeypatch.setattr(dialogs, name, getattr(fake, name))
     return fake
 
