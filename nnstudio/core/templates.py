@@ -1,4 +1,5 @@
-"""The bundled templates: every model of the articles nnstudio is built from."""
+"""The bundled templates: every model of the articles nnstudio is built from, with the dataset
+and training settings its article uses (its recipe)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from nnstudio.core.architecture import Architecture, architecture_from_dict
+from nnstudio.core.datasets import DatasetSource, source_from_dict
 from nnstudio.core.jsonfile import parse_json
+from nnstudio.core.project import Project
 from nnstudio.core.resources import resource
+from nnstudio.core.training.settings import TrainingSettings, settings_from_dict
 
 #: The template a first launch opens: article 002's MNIST CNN.
 DEFAULT_TEMPLATE = "mnist-cnn"
@@ -18,6 +22,12 @@ DEFAULT_TEMPLATE = "mnist-cnn"
 class Template:
     id: str
     architecture: Architecture
+    #: The dataset the article trains the model on (or its offline stand-in).
+    dataset: DatasetSource
+    #: The article's training settings (nnstudio's defaults for what it does not say).
+    training: TrainingSettings
+    #: Where the settings come from, in a sentence.
+    recipe: str
 
     @property
     def name(self) -> str:
@@ -27,18 +37,25 @@ class Template:
     def description(self) -> str:
         return self.architecture.description
 
+    def project(self) -> Project:
+        """A new project: the model, its article's dataset and training settings, no runs."""
+        return Project(self.architecture, self.dataset, self.training)
+
 
 @cache
 def templates() -> tuple[Template, ...]:
     """All templates, in menu order."""
     folder = resource("templates")
-    order = json.loads(folder.joinpath("index.json").read_text(encoding="utf-8"))["templates"]
+    index = json.loads(folder.joinpath("index.json").read_text(encoding="utf-8"))["templates"]
     return tuple(
         Template(
-            id_,
-            architecture_from_dict(parse_json(folder.joinpath(f"{id_}.json").read_bytes())),
+            entry["id"],
+            architecture_from_dict(parse_json(folder.joinpath(f"{entry['id']}.json").read_bytes())),
+            source_from_dict(entry["dataset"]),
+            settings_from_dict(entry["training"]),
+            entry["recipe"],
         )
-        for id_ in order
+        for entry in index
     )
 
 

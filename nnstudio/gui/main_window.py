@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         for t in templates():
             action = self.templates_menu.addAction(t.name)
             action.setStatusTip(t.description)
-            action.setToolTip(t.description)
+            action.setToolTip(f"{t.description}\n\nTraining: {t.recipe}")
             action.triggered.connect(lambda _=False, i=t.id: self.files.new_from_template(i))
         self.templates_menu.setToolTipsVisible(True)
         file.addAction(self.open_action)

@@ -22,7 +22,7 @@ from nnstudio.gui.settings import Settings
 
 def default_project() -> Project:
     """What a new window shows: article 002's MNIST CNN on the bundled MNIST sample."""
-    return Project(template(DEFAULT_TEMPLATE).architecture)
+    return template(DEFAULT_TEMPLATE).project()
 
 
 def _safe_file_name(name: str) -> str:
@@ -87,7 +87,7 @@ class ProjectFiles(QObject):
         return True
 
     def new_from_template(self, template_id: str) -> bool:
-        return self.new(Project(template(template_id).architecture))
+        return self.new(template(template_id).project())
 
     def open(self, path: str | os.PathLike | None = None) -> bool:
         """Open a project or an architecture file (asking which when no path is given)."""

@@ -64,3 +64,27 @@ def test_resources_are_found_from_any_working_directory(tmp_path):
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert json.loads(out.stdout) == [len(PARAMETER_COUNTS), 8000]
+
+
+@pytest.mark.parametrize("t", templates(), ids=lambda t: t.id)
+def test_every_template_comes_with_a_dataset_and_settings_it_trains_with(t):
+    """A template opens ready to train: its article's dataset fits the model as it is."""
+    from nnstudio.core.datasets import load_dataset
+    from nnstudio.core.training import plan
+
+    project = t.project()
+    options = {"per_class": 20} if project.dataset.name == "toy-faces" else {}
+    dataset = load_dataset(project.dataset.with_options(**options))
+    task = plan(project.architecture, dataset, project.training)
+    assert task.loss_label
+    assert t.recipe.startswith("Article")
+    assert project.runs == ()
+    assert project.weights is None
+
+
+def test_template_recipes_follow_their_articles():
+    assert template("linear-function").training.optimizer == "rmsprop"
+    assert template("linear-function").dataset.options["expression"] == "2*x+1"
+    assert template("mnist-mlp").training.batch_size == 500
+    assert template("emotion-cnn").training.augmentation.shear == 0.2
+    assert template("xor-network").dataset.name == "xor"
