@@ -47,16 +47,20 @@ class JobRunner(QObject):
         thread.started.connect(job.run)
         job.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         job.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(lambda: self._ended(thread, job))
+        # Bound methods of objects living on the GUI thread, so that they run there (queued);
+        # a lambda would run on the worker thread that emits ``finished``.
+        thread.finished.connect(job.deleteLater)
+        thread.finished.connect(self._reap)
         self._running.add(thread)
         thread._job = job  # keep the job alive as long as its thread
         thread.start()
         return job
 
-    def _ended(self, thread: QThread, job: Job) -> None:
-        self._running.discard(thread)
-        job.deleteLater()
-        thread.deleteLater()
+    @Slot()
+    def _reap(self) -> None:
+        for thread in [t for t in self._running if t.isFinished()]:
+            self._running.discard(thread)
+            thread.deleteLater()
 
     @property
     def busy(self) -> bool:

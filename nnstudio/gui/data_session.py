@@ -18,9 +18,12 @@ from nnstudio.core.datasets import (
 
 
 class _Loader(QObject):
+    """Loads on its thread; its outcomes carry the load's cancel event, which tells the session
+    whether the load is still the one it wants."""
+
     progress = Signal(object, str)
-    loaded = Signal(object)
-    failed = Signal(str)
+    loaded = Signal(object, object)  # Dataset, cancel event
+    failed = Signal(str, object)  # message, cancel event
 
     def __init__(self, source: DatasetSource, input_shape, cancel: threading.Event) -> None:
         super().__init__()
@@ -36,13 +39,13 @@ class _Loader(QObject):
                 self._cancel.is_set,
             )
         except DatasetCancelled as e:
-            self.failed.emit(str(e)[0].upper() + str(e)[1:] + ".")
+            self.failed.emit(str(e)[0].upper() + str(e)[1:] + ".", self._cancel)
         except DatasetError as e:
-            self.failed.emit(str(e))
+            self.failed.emit(str(e), self._cancel)
         except Exception as e:  # a message in the window, never a dead window
-            self.failed.emit(f"{type(e).__name__}: {e}")
+            self.failed.emit(f"{type(e).__name__}: {e}", self._cancel)
         else:
-            self.loaded.emit(dataset)
+            self.loaded.emit(dataset, self._cancel)
 
 
 class DataSession(QObject):
@@ -74,13 +77,14 @@ class DataSession(QObject):
         loader.moveToThread(thread)
         thread.started.connect(loader.run)
         loader.progress.connect(self._on_progress)
-        loader.loaded.connect(lambda d, c=cancel: self._on_loaded(d, c))
-        loader.failed.connect(lambda m, c=cancel: self._on_failed(m, c))
+        # Bound methods of this object, so that they run on the GUI thread (a lambda would run
+        # on the loader's thread, changing the session under the GUI's feet).
+        loader.loaded.connect(self._on_loaded)
+        loader.failed.connect(self._on_failed)
         loader.loaded.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         loader.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(lambda: self._threads.discard(thread))
         thread.finished.connect(loader.deleteLater)
-        thread.finished.connect(thread.deleteLater)
+        thread.finished.connect(self._reap)
         thread._loader = loader
         self._threads.add(thread)
         self.loading.emit(source)
@@ -107,6 +111,12 @@ class DataSession(QObject):
             return  # replaced by another load: its own outcome will be reported
         self._cancel = None
         self.failed.emit(message)
+
+    @Slot()
+    def _reap(self) -> None:
+        for thread in [t for t in self._threads if t.isFinished()]:
+            self._threads.discard(thread)
+            thread.deleteLater()
 
     def wait(self) -> None:
         self.cancel()
