@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self.training_panel.reset_requested.connect(self.flow.reset)
         self.data_panel.load_requested.connect(self.flow.load_dataset)
         self.trainer.state_changed.connect(self._update_training_actions)
+        self.trainer.weights_changed.connect(self._update_training_actions)
         self.editor.project_replaced.connect(self.evaluation_panel.clear)
         self.editor.document.summary_changed.connect(self._update_training_actions)
         self.data_session.loaded.connect(self._update_training_actions)

@@ -124,6 +124,8 @@ class TrainingController(QObject):
     message = Signal(str)
     finished = Signal(object)  # Outcome
     state_changed = Signal(str)  # "idle", "running", "paused", "stopping"
+    #: The trained weights were reset or replaced (by a project's).
+    weights_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -164,6 +166,7 @@ class TrainingController(QObject):
     def reset(self) -> None:
         """Forget the trained weights: the next run starts from new ones."""
         self.model, self.epochs_done, self.plan = None, 0, None
+        self.weights_changed.emit()
 
     def adopt(self, architecture: Architecture, weights: Weights | None) -> None:
         """Take the weights saved in a project, if they fit the model (loaded when needed)."""
@@ -171,6 +174,7 @@ class TrainingController(QObject):
         self._saved = (architecture, weights) if weights and weights.fits(architecture) else None
         self.architecture = architecture if self._saved else None
         self.epochs_done = weights.epochs if self._saved else 0
+        self.weights_changed.emit()
 
     def can_continue(self, architecture: Architecture) -> bool:
         return (
