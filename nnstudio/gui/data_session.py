@@ -3,10 +3,9 @@ or a large folder never freezes the window."""
 
 from __future__ import annotations
 
-import contextlib
 import threading
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from nnstudio.core.datasets import (
     Dataset,
@@ -15,9 +14,10 @@ from nnstudio.core.datasets import (
     DatasetSource,
     load_dataset,
 )
+from nnstudio.gui.background import Threads, Worker
 
 
-class _Loader(QObject):
+class _Loader(Worker):
     """Loads on its thread; its outcomes carry the load's cancel event, which tells the session
     whether the load is still the one it wants."""
 
@@ -29,8 +29,7 @@ class _Loader(QObject):
         super().__init__()
         self._source, self._input_shape, self._cancel = source, input_shape, cancel
 
-    @Slot()
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             dataset = load_dataset(
                 self._source,
@@ -61,7 +60,7 @@ class DataSession(QObject):
         self.dataset: Dataset | None = None
         self.source: DatasetSource | None = None
         self._cancel: threading.Event | None = None
-        self._threads: set[QThread] = set()
+        self._threads = Threads(self)
 
     @property
     def busy(self) -> bool:
@@ -72,23 +71,14 @@ class DataSession(QObject):
         self.cancel()
         self.source = source
         cancel = self._cancel = threading.Event()
-        thread = QThread(self)
         loader = _Loader(source, input_shape, cancel)
-        loader.moveToThread(thread)
-        thread.started.connect(loader.run)
-        loader.progress.connect(self._on_progress)
         # Bound methods of this object, so that they run on the GUI thread (a lambda would run
         # on the loader's thread, changing the session under the GUI's feet).
+        loader.progress.connect(self._on_progress)
         loader.loaded.connect(self._on_loaded)
         loader.failed.connect(self._on_failed)
-        loader.loaded.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        loader.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(loader.deleteLater)
-        thread.finished.connect(self._reap)
-        thread._loader = loader
-        self._threads.add(thread)
         self.loading.emit(source)
-        thread.start()
+        self._threads.start(loader)
 
     def cancel(self) -> None:
         if self._cancel is not None:
@@ -112,14 +102,6 @@ class DataSession(QObject):
         self._cancel = None
         self.failed.emit(message)
 
-    @Slot()
-    def _reap(self) -> None:
-        for thread in [t for t in self._threads if t.isFinished()]:
-            self._threads.discard(thread)
-            thread.deleteLater()
-
     def wait(self) -> None:
         self.cancel()
-        for thread in list(self._threads):
-            with contextlib.suppress(RuntimeError):  # already deleted
-                thread.wait()
+        self._threads.wait()

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QProgressBar, QVB
 from nnstudio.core import backend
 from nnstudio.core.architecture import Architecture
 from nnstudio.core.building import keras_summary_text
-from nnstudio.gui.background import JobRunner
+from nnstudio.gui.background import Threads
 
 
 class KerasSummaryDialog(QDialog):
     """Shows what Keras itself prints for the current model."""
 
-    def __init__(self, architecture: Architecture, jobs: JobRunner, parent=None) -> None:
+    def __init__(self, architecture: Architecture, jobs: Threads, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Keras' summary of {architecture.name}")
         self.resize(760, 520)
@@ -37,9 +37,9 @@ class KerasSummaryDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.busy)
         layout.addWidget(self.text, 1)
-        job = jobs.start(keras_summary_text, architecture)
-        job.finished.connect(self._on_finished)
-        job.failed.connect(self._on_failed)
+        jobs.run(
+            keras_summary_text, architecture, finished=self._on_finished, failed=self._on_failed
+        )
 
     @Slot(object)
     def _on_finished(self, text: str) -> None:

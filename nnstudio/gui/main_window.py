@@ -24,7 +24,7 @@ from nnstudio.core.summary import Summary
 from nnstudio.core.templates import templates
 from nnstudio.core.training import plan
 from nnstudio.gui import theme
-from nnstudio.gui.background import JobRunner
+from nnstudio.gui.background import Threads
 from nnstudio.gui.data_panel import DataPanel
 from nnstudio.gui.data_session import DataSession
 from nnstudio.gui.editor import Editor
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.editor = Editor(project or default_project(), self)
-        self.jobs = JobRunner(self)
+        self.jobs = Threads(self)
         self.files = ProjectFiles(self, self.editor, self.settings)
         self.model = LayerModel(self.editor, self)
         self.setWindowIcon(theme.app_icon())

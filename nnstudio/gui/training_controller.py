@@ -5,13 +5,12 @@ the core's TrainingControl, and the trained model kept for continuing, evaluatin
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from nnstudio.core.architecture import Architecture
 from nnstudio.core.datasets import Dataset
@@ -21,6 +20,7 @@ from nnstudio.core.summary import summarize
 from nnstudio.core.training.loop import Reporter, RunInfo, TrainingControl, TrainingResult
 from nnstudio.core.training.runs import RunRecord, now, thin
 from nnstudio.core.training.settings import TrainingSettings
+from nnstudio.gui.background import Threads, Worker
 
 #: Batch updates reach the window at most this often (seconds).
 BATCH_INTERVAL = 0.05
@@ -72,7 +72,7 @@ class Outcome:
     values: list = field(default_factory=list)
 
 
-class _Worker(QObject):
+class _Worker(Worker):
     started = Signal(object)
     batches = Signal(list)
     epoch_done = Signal(int, dict)
@@ -83,8 +83,7 @@ class _Worker(QObject):
         super().__init__()
         self._job = job
 
-    @Slot()
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             outcome = self._job(self)
         except NnstudioError as e:
@@ -136,7 +135,7 @@ class TrainingController(QObject):
         self.state = "idle"
         self._saved: tuple[Architecture, Weights] | None = None
         self._control: TrainingControl | None = None
-        self._thread: QThread | None = None
+        self._threads = Threads(self)
 
     # Control --------------------------------------------------------------------------
 
@@ -274,21 +273,14 @@ class TrainingController(QObject):
         )
 
     def _run(self, job) -> None:
-        thread = QThread(self)
         worker = _Worker(job)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.started.connect(self.started)
         worker.batches.connect(self.batches)
         worker.epoch_done.connect(self.epoch_done)
         worker.message.connect(self.message)
         worker.finished.connect(self._on_finished)
-        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(worker.deleteLater)
-        thread.finished.connect(thread.deleteLater)
-        self._thread, self._worker = thread, worker
         self._set_state("running")
-        thread.start()
+        self._threads.start(worker)
 
     def _on_finished(self, outcome: Outcome) -> None:
         if outcome.model is not None:
@@ -304,6 +296,4 @@ class TrainingController(QObject):
         """Stop and wait for the worker (the window is closing)."""
         if self._control:
             self._control.stop()
-        if self._thread is not None:
-            with contextlib.suppress(RuntimeError):  # the thread object is already deleted
-                self._thread.wait()
+        self._threads.wait()

@@ -1,0 +1,58 @@
+"""Workers: their results reach the GUI thread, and they come home to be destroyed there."""
+
+import threading
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from nnstudio.core.errors import NnstudioError
+from nnstudio.gui.background import Threads
+
+
+class Receiver(QObject):
+    """Lives on the GUI thread, as the window's objects do: signals reach it queued."""
+
+    def __init__(self):
+        super().__init__()
+        self.got = []
+
+    def receive(self, value):
+        self.got.append((value, threading.current_thread()))
+
+
+def twice_and_where(x):
+    return threading.current_thread(), x * 2
+
+
+def refuse():
+    raise NnstudioError("the file is not a project")
+
+
+def crash():
+    return 1 / 0
+
+
+def test_a_job_runs_on_its_own_thread_and_comes_home(qtbot):
+    threads, receiver = Threads(), Receiver()
+    job = threads.run(twice_and_where, 21, finished=receiver.receive)
+    qtbot.waitUntil(lambda: bool(receiver.got) and not threads.busy, timeout=10_000)
+    ((worked_on, value), received_on) = receiver.got[0]
+    assert value == 42
+    assert worked_on is not threading.main_thread()
+    assert received_on is threading.main_thread()
+    # Back on the GUI thread, so that it is destroyed there (deleting it on its worker thread
+    # can deadlock PySide against the GUI thread).
+    assert job.thread() is QApplication.instance().thread()
+
+
+def test_errors_arrive_as_messages(qtbot):
+    threads, receiver = Threads(), Receiver()
+    for function in (refuse, crash):
+        threads.run(function, failed=receiver.receive)
+    qtbot.waitUntil(lambda: len(receiver.got) == 2, timeout=10_000)
+    threads.wait()
+    assert not threads.busy
+    assert sorted(message for message, _ in receiver.got) == [
+        "ZeroDivisionError: division by zero",
+        "the file is not a project",
+    ]
