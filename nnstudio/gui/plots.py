@@ -1,12 +1,15 @@
 """Live training curves with pyqtgraph, imported only when a plot is first made (it takes half a
 second, which startup must not pay). Each curve is created once and then updated with setData,
-as pyqtgraph's scrolling-plots example does."""
+as pyqtgraph's scrolling-plots example does. Redraws are coalesced: data arrives as fast as
+training makes it, the curves are redrawn at most every REDRAW_INTERVAL ms, so that tiny models
+(a logic gate trains hundreds of epochs a second) never keep the GUI thread busy."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -28,6 +31,8 @@ RUN_COLORS = (
 )
 #: Weight of a new batch in the smoothed curve (an exponential moving average).
 SMOOTHING = 0.1
+#: The curves are redrawn at most this often (milliseconds).
+REDRAW_INTERVAL = 100
 
 
 def pyqtgraph():
@@ -71,7 +76,11 @@ class TrainingPlots(QWidget):
         self.curves = {}
         for name, widget in (("loss", self.loss), ("metric", self.metric)):
             item = widget.getPlotItem()
-            self.curves[f"{name}_batch"] = item.plot(pen=faint, name="training, per batch")
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, mode="peak")  # thousands of batches stay cheap
+            self.curves[f"{name}_batch"] = item.plot(
+                pen=faint, name="training, per batch", antialias=False
+            )
             self.curves[f"{name}_smooth"] = item.plot(
                 pen=pg.mkPen(TRAIN_COLOR, width=2), name="training, smoothed"
             )
@@ -97,6 +106,11 @@ class TrainingPlots(QWidget):
         layout.addWidget(self.loss, 3)
         layout.addWidget(self.metric, 3)
         layout.addWidget(self.rate, 2)
+        self._dirty: set[str] = set()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REDRAW_INTERVAL)
+        self._timer.timeout.connect(self.flush)
         self.reset()
 
     def reset(self, metric: str = "accuracy", steps_per_epoch: int = 1, keep: bool = False) -> None:
@@ -111,6 +125,7 @@ class TrainingPlots(QWidget):
             return
         self.data = {key: ([], []) for key in self.curves}
         self._smooth = {"loss": None, "metric": None}
+        self._dirty.clear()
         for curve in self.curves.values():
             curve.setData([], [])
 
@@ -145,8 +160,16 @@ class TrainingPlots(QWidget):
         self._redraw("loss_epoch", "loss_val", "metric_epoch", "metric_val", "rate")
 
     def _redraw(self, *keys: str) -> None:
-        for key in keys:
+        self._dirty.update(keys)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Draw what has arrived since the last redraw."""
+        self._timer.stop()
+        for key in self._dirty:
             self.curves[key].setData(*self.data[key])
+        self._dirty.clear()
 
 
 class RunsPlot(QWidget):
