@@ -32,6 +32,12 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def epoch_summary(logs: dict) -> str:
+    """An epoch's figures as Keras prints them: training, then validation, then the rate."""
+    order = sorted(logs, key=lambda k: (k == "learning_rate", k.startswith("val_"), k != "loss"))
+    return ", ".join(f"{k.replace('_', ' ')} {logs[k]:.4g}" for k in order)
+
+
 class TrainingPanel(QWidget):
     #: Train (False) or continue training (True).
     train_requested = Signal(bool)
@@ -201,10 +207,11 @@ class TrainingPanel(QWidget):
 
     def on_epoch(self, epoch: int, logs: dict) -> None:
         self.plots.add_epoch(epoch, logs)
-        shown = ", ".join(f"{k} {v:.4g}" for k, v in logs.items())
-        self.append_log(f"Epoch {epoch + 1}: {shown}")
+        self.append_log(f"Epoch {epoch + 1}: {epoch_summary(logs)}")
 
     def on_finished(self, outcome: Outcome) -> None:
+        if self.plots is not None:
+            self.plots.flush()
         result = outcome.result
         color = theme.ERROR_COLOR if not result.ok else None
         text = result.message[0].upper() + result.message[1:] + "."
