@@ -5,6 +5,7 @@ deeper, a regularised network, more epochs and a CNN."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,12 +31,17 @@ class RunsPanel(QWidget):
     def __init__(self, editor: Editor, parent=None) -> None:
         super().__init__(parent)
         self._editor = editor
+        self._listed: set[int] = set()  # ids of the runs the list has shown
         self.list = QListWidget()
         self.list.setAccessibleName("Runs")
+        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.metric = QComboBox()
-        for metric in METRICS:
-            self.metric.addItem(metric.replace("_", " "), metric)
+        self.metric.setToolTip("The curve to compare, per epoch")
         self.delete_button = QPushButton("Delete selected runs")
+        self.delete_button.setToolTip(
+            "Delete the runs selected (highlighted) in the list, not only ticked; Ctrl+Z undoes"
+        )
+        self.delete_button.setEnabled(False)
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.plot = None
@@ -70,6 +76,12 @@ class RunsPanel(QWidget):
         self.list.itemChanged.connect(self.refresh)
         self.metric.currentIndexChanged.connect(self.refresh)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.list.itemSelectionChanged.connect(
+            lambda: self.delete_button.setEnabled(bool(self.list.selectedItems()))
+        )
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.list)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_selected)
         editor.runs_changed.connect(self.show_runs)
         self.show_runs()
 
@@ -83,17 +95,24 @@ class RunsPanel(QWidget):
         super().showEvent(event)
 
     def show_runs(self) -> None:
-        checked = set(self.checked_ids())
-        first = not checked
+        """List the runs, newest first. A run not listed before is ticked (you just trained
+        it: you want to see it against the others); the ticks you changed stay. A project
+        opened shows its three newest runs ticked."""
+        ids = {r.id for r in self._editor.runs}
+        if ids.isdisjoint(self._listed):  # another project
+            self._listed = set()
+            new = {r.id for r in self._editor.runs[-3:]}
+        else:
+            new = ids - self._listed
+        checked = set(self.checked_ids()) & ids | new
+        self._listed = ids
         self.list.blockSignals(True)
         self.list.clear()
         for run in reversed(self._editor.runs):
             item = QListWidgetItem(run.label)
             item.setData(Qt.ItemDataRole.UserRole, run.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            ticked = run.id in checked or (first and len(checked) < 3)
-            if first and ticked:
-                checked.add(run.id)
+            ticked = run.id in checked
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             item.setToolTip(f"{run.started}: {run.message}; seed {run.seed}")
             self.list.addItem(item)
@@ -113,6 +132,7 @@ class RunsPanel(QWidget):
 
     def refresh(self, *_) -> None:
         runs = self.selected_runs()
+        self._offer_metrics(runs)
         if self.plot is not None:
             self.plot.show_runs(runs, self.metric.currentData())
         rows = differences(runs) if runs else []
@@ -125,6 +145,20 @@ class RunsPanel(QWidget):
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
+
+    def _offer_metrics(self, runs) -> None:
+        """The curves the ticked runs have (XOR without validation has no val accuracy),
+        keeping the one chosen while it is there."""
+        have = [m for m in METRICS if any(m in run.history for run in runs)] or list(METRICS)
+        if have == [self.metric.itemData(i) for i in range(self.metric.count())]:
+            return
+        current = self.metric.currentData()
+        self.metric.blockSignals(True)
+        self.metric.clear()
+        for metric in have:
+            self.metric.addItem(metric.replace("_", " "), metric)
+        self.metric.setCurrentIndex(have.index(current) if current in have else 0)
+        self.metric.blockSignals(False)
 
     def delete_selected(self) -> None:
         doomed = {item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()}

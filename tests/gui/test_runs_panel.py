@@ -1,0 +1,98 @@
+"""The Runs tab: every run recorded, curves overlaid, what differs tabled, deleting undoable -
+and all of it, with the trained weights, kept in the project file."""
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+
+from nnstudio.gui.main_window import MainWindow
+from nnstudio.gui.settings import Settings
+from tests.gui.training import open_template, train, wait_for_dataset
+
+
+def table(panel) -> dict[str, list[str]]:
+    t = panel.table
+    return {
+        t.verticalHeaderItem(r).text(): [t.item(r, c).text() for c in range(t.columnCount())]
+        for r in range(t.rowCount())
+    }
+
+
+def two_xor_runs(window, qtbot):
+    """Article 003's way of working: train, change one thing, train again."""
+    open_template(window, qtbot, "xor-network", epochs=30)
+    train(window, qtbot)
+    window.editor.set_parameter(0, "units", 8)
+    window.editor.set_training(window.editor.training.replace(epochs=40))
+    train(window, qtbot)
+
+
+def test_runs_are_listed_overlaid_and_compared(window, qtbot):
+    two_xor_runs(window, qtbot)
+    window.tabs.setCurrentWidget(window.runs_panel)
+    panel = window.runs_panel
+    assert panel.list.count() == 2
+    assert (
+        panel.list.item(0).text().startswith("Run 2: XOR network (2-2-1), 40 epochs")
+    )  # newest first
+    assert panel.checked_ids() == [2, 1]
+    rows = table(panel)
+    # Only what differs, then the results of each.
+    assert rows["layers"][0] != rows["layers"][1]
+    assert rows["epochs"] == ["30", "40"]  # in the order they ran
+    assert "dataset" not in rows  # the same for both
+    assert set(rows) >= {"parameters", "status", "time", "final accuracy", "final loss"}
+    # No validation here: the curves offered are those the runs have.
+    offered = [panel.metric.itemData(i) for i in range(panel.metric.count())]
+    assert offered == ["accuracy", "loss", "learning_rate"]
+    assert sorted(len(c.getData()[0]) for c in panel.plot.curves) == [30, 40]
+
+    panel.list.item(1).setCheckState(Qt.CheckState.Unchecked)  # untick run 1
+    assert panel.checked_ids() == [2]
+    assert len(panel.plot.curves) == 1
+    assert table(panel)["epochs"] == ["40"]
+
+
+def test_deleting_runs_is_undoable(window, qtbot):
+    two_xor_runs(window, qtbot)
+    window.tabs.setCurrentWidget(window.runs_panel)
+    panel = window.runs_panel
+    assert not panel.delete_button.isEnabled()  # nothing selected yet
+    panel.list.setCurrentRow(1)  # run 1
+    assert panel.delete_button.isEnabled()
+    panel.list.setFocus()
+    QTest.keyClick(panel.list, Qt.Key.Key_Delete)
+    assert [run.id for run in window.editor.runs] == [2]
+    assert window.undo_action.text() == "&Undo Delete 1 run(s)"
+    window.undo_action.trigger()
+    assert [run.id for run in window.editor.runs] == [1, 2]
+    assert panel.list.count() == 2
+
+
+def test_a_saved_project_keeps_its_runs_and_weights(window, qtbot, answers, tmp_path):
+    open_template(window, qtbot, "xor-network", epochs=20)
+    train(window, qtbot)
+    answers.save_path = tmp_path / "xor"
+    window.save_action.trigger()
+    assert not window.isWindowModified()
+
+    ini = QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)
+    reopened = MainWindow(settings=Settings(ini))
+    qtbot.addWidget(reopened)
+    reopened.files.open_path(tmp_path / "xor.nnstudio")
+    wait_for_dataset(reopened, qtbot)
+    assert reopened.editor.dataset.name == "xor"
+    assert reopened.editor.training.epochs == 20
+    assert [run.epochs for run in reopened.editor.runs] == [20]
+    assert reopened.editor.runs[0].history == window.editor.runs[0].history
+    assert reopened.editor.weights == window.editor.weights
+    panel = reopened.training_panel
+    assert panel.weights_label.text() == "Weights: trained for 20 epochs."
+    assert panel.continue_button.isEnabled()
+    # Continuing starts from the saved weights: the loss goes on from where it was.
+    outcome = train(reopened, qtbot, resume=True)
+    assert outcome.result.epochs_done == 40
+    before, after = window.editor.runs[0].history["loss"], reopened.editor.runs[-1].history["loss"]
+    assert abs(after[0] - before[-1]) < 0.03
+    assert after[0] < before[0] - 0.05  # not a fresh start
+    reopened.files.maybe_save = lambda: True
+    reopened.close()
