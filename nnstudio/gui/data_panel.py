@@ -252,12 +252,9 @@ class DataPanel(QWidget):
         needs_download = (
             source.name in KERAS_SETS and not source.path and not is_cached(source.name)
         )
-        size = (
-            KERAS_SETS[source.name].files[0].size_mb * len(KERAS_SETS[source.name].files)
-            if (source.name in KERAS_SETS)
-            else 0
-        )
-        self.load_button.setText(f"Download and load ({size:.0f} MB)" if needs_download else "Load")
+        files = KERAS_SETS[source.name].files if source.name in KERAS_SETS else ()
+        size = sum(f.size_mb for f in files)
+        self.load_button.setText(f"Download and load ({size:.3g} MB)" if needs_download else "Load")
 
     def _show_class_weights(self) -> None:
         self.class_weights.blockSignals(True)

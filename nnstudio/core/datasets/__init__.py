@@ -47,7 +47,7 @@ __all__ = [
 BUILTIN: dict[str, str] = {
     "mnist-sample": "MNIST sample (bundled)",
     "fashion-mnist-sample": "Fashion-MNIST sample (bundled)",
-    "mnist": "MNIST, full (download, 11 MB)",
+    "mnist": "MNIST, full (download, 11.5 MB)",
     "fashion-mnist": "Fashion-MNIST, full (download, 30 MB)",
     "cifar10": "CIFAR-10 (download, 163 MB)",
     "toy-faces": "Toy faces, 7 emotions (synthetic)",
