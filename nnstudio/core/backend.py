@@ -7,6 +7,7 @@ enforce this).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from contextlib import contextmanager
@@ -43,14 +44,25 @@ def keras() -> ModuleType:
         return sys.modules["keras"]
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ chatter quiet
-    with _quiet_native_stderr():
-        import keras
+    # TensorFlow leaves ~300,000 objects that live as long as the process: a full
+    # collection walking them takes 0.1-0.2 s holding the GIL (the window froze while a
+    # training started). No collection while importing, then the collector is told to leave
+    # them alone (gc.freeze).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with _quiet_native_stderr():
+            import keras
 
-        # Listing the devices is what reports the missing CUDA drivers: do it quietly too.
-        keras.config.backend()
-        import tensorflow
+            # Listing the devices is what reports the missing CUDA drivers: do it quietly too.
+            keras.config.backend()
+            import tensorflow
 
-        tensorflow.config.list_physical_devices()
+            tensorflow.config.list_physical_devices()
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
     return keras
 
 
