@@ -1,12 +1,14 @@
 """Workers: their results reach the GUI thread, and they come home to be destroyed there."""
 
+import sys
 import threading
 
+import pytest
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from nnstudio.core.errors import NnstudioError
-from nnstudio.gui.background import Threads
+from nnstudio.gui.background import BACKGROUND_NICE, Threads
 
 
 class Receiver(QObject):
@@ -56,3 +58,23 @@ def test_errors_arrive_as_messages(qtbot):
         "ZeroDivisionError: division by zero",
         "the file is not a project",
     ]
+
+
+def own_nice():
+    import os
+
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="nice values are Linux's")
+def test_workers_defer_to_the_window(qtbot):
+    """Training kept both cores busy and the window waited 40-70 ms to draw: workers run at a
+    lower priority than the GUI thread."""
+    import os
+
+    threads, receiver = Threads(), Receiver()
+    threads.run(own_nice, finished=receiver.receive)
+    qtbot.waitUntil(lambda: bool(receiver.got), timeout=10_000)
+    threads.wait()
+    assert receiver.got[0][0] >= BACKGROUND_NICE
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < BACKGROUND_NICE
