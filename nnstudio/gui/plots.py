@@ -1,8 +1,9 @@
 """Live training curves with pyqtgraph, imported only when a plot is first made (it takes half a
 second, which startup must not pay). Each curve is created once and then updated with setData,
 as pyqtgraph's scrolling-plots example does. Redraws are coalesced: data arrives as fast as
-training makes it, the curves are redrawn at most every REDRAW_INTERVAL ms, so that tiny models
-(a logic gate trains hundreds of epochs a second) never keep the GUI thread busy."""
+training makes it, each plot is redrawn at most every REDRAW_INTERVAL ms, one plot per event
+loop pass, so that tiny models (a logic gate trains hundreds of epochs a second) never keep the
+GUI thread busy and a redraw never stalls it for long."""
 
 from __future__ import annotations
 
@@ -107,10 +108,11 @@ class TrainingPlots(QWidget):
         layout.addWidget(self.metric, 3)
         layout.addWidget(self.rate, 2)
         self._dirty: set[str] = set()
+        self._turn = 0
+        # One plot per tick, in turn: each event-loop pass paints one plot, not three.
         self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REDRAW_INTERVAL)
-        self._timer.timeout.connect(self.flush)
+        self._timer.setInterval(REDRAW_INTERVAL // 2)
+        self._timer.timeout.connect(self._draw_next)
         self.reset()
 
     def reset(self, metric: str = "accuracy", steps_per_epoch: int = 1, keep: bool = False) -> None:
@@ -164,12 +166,27 @@ class TrainingPlots(QWidget):
         if not self._timer.isActive():
             self._timer.start()
 
-    def flush(self) -> None:
-        """Draw what has arrived since the last redraw."""
-        self._timer.stop()
-        for key in self._dirty:
+    def _draw(self, keys) -> None:
+        for key in keys:
             self.curves[key].setData(*self.data[key])
-        self._dirty.clear()
+        self._dirty.difference_update(keys)
+        if not self._dirty:
+            self._timer.stop()
+
+    def _draw_next(self) -> None:
+        """Draw the next plot (loss, metric, rate, in turn) that has new data."""
+        for _ in range(3):
+            self._turn = (self._turn + 1) % 3
+            prefix = ("loss_", "metric_", "rate")[self._turn]
+            keys = [key for key in self._dirty if key.startswith(prefix)]
+            if keys:
+                self._draw(keys)
+                return
+        self._timer.stop()
+
+    def flush(self) -> None:
+        """Draw everything that has arrived, now."""
+        self._draw(list(self._dirty))
 
 
 class RunsPlot(QWidget):
