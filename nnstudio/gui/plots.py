@@ -33,7 +33,7 @@ RUN_COLORS = (
 #: Weight of a new batch in the smoothed curve (an exponential moving average).
 SMOOTHING = 0.1
 #: The curves are redrawn at most this often (milliseconds).
-REDRAW_INTERVAL = 100
+REDRAW_INTERVAL = 200
 
 
 def pyqtgraph():
@@ -43,8 +43,10 @@ def pyqtgraph():
     return pg
 
 
-def plot_widget(palette: QPalette, title: str, y_label: str, x_label: str = "epoch"):
-    """A pyqtgraph PlotWidget in the window's colours (light or dark)."""
+def plot_widget(palette: QPalette, title: str, y_label: str, x_label: str = "epoch", grid=True):
+    """A pyqtgraph PlotWidget in the window's colours (light or dark). The grid is drawn by the
+    axes over the whole plot, so a plot with a grid repaints its axes whenever a curve changes:
+    live plots go without."""
     pg = pyqtgraph()
     widget = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
     text = palette.color(QPalette.ColorRole.Text)
@@ -56,7 +58,8 @@ def plot_widget(palette: QPalette, title: str, y_label: str, x_label: str = "epo
         item.getAxis(axis).setPen(theme.muted_text(palette))
     item.setLabel("left", y_label)
     item.setLabel("bottom", x_label)
-    item.showGrid(x=True, y=True, alpha=0.15)
+    if grid:
+        item.showGrid(x=True, y=True, alpha=0.15)
     item.addLegend(offset=(-10, 10), labelTextColor=text)
     widget.setMinimumHeight(150)
     return widget
@@ -69,9 +72,9 @@ class TrainingPlots(QWidget):
         super().__init__(parent)
         pg = pyqtgraph()
         palette = self.palette()
-        self.loss = plot_widget(palette, "Loss", "loss")
-        self.metric = plot_widget(palette, "Accuracy", "accuracy")
-        self.rate = plot_widget(palette, "Learning rate", "learning rate")
+        self.loss = plot_widget(palette, "Loss", "loss", grid=False)
+        self.metric = plot_widget(palette, "Accuracy", "accuracy", grid=False)
+        self.rate = plot_widget(palette, "Learning rate", "learning rate", grid=False)
         self.rate.setMaximumHeight(170)
         faint = pg.mkPen(theme.tinted(QColor(TRAIN_COLOR), 70), width=1)
         self.curves = {}
@@ -115,10 +118,23 @@ class TrainingPlots(QWidget):
         self._timer.timeout.connect(self._draw_next)
         self.reset()
 
-    def reset(self, metric: str = "accuracy", steps_per_epoch: int = 1, keep: bool = False) -> None:
-        """Start new curves (or, to continue training, keep the old ones)."""
+    def reset(
+        self,
+        metric: str = "accuracy",
+        steps_per_epoch: int = 1,
+        keep: bool = False,
+        epochs: int | None = None,
+    ) -> None:
+        """Start new curves (or, to continue training, keep the old ones). With the run's
+        ``epochs``, the epoch axis spans the whole run from the start: it does not change
+        (and repaint) as the curves grow."""
         self.metric_name = metric
         self.steps = max(1, steps_per_epoch)
+        for widget in (self.loss, self.metric, self.rate):
+            if epochs:
+                widget.getPlotItem().setXRange(0, epochs, padding=0.02)
+            else:
+                widget.getPlotItem().enableAutoRange(x=True)
         self.metric.getPlotItem().setTitle(
             metric.replace("mae", "Mean absolute error").capitalize()
         )

@@ -171,7 +171,9 @@ class TrainingPanel(QWidget):
         self.ensure_plots()
         self._info, self._samples = info, 0
         self._batch_start = time.perf_counter()
-        self.plots.reset(info.metric, info.steps_per_epoch, keep=info.initial_epoch > 0)
+        self.plots.reset(
+            info.metric, info.steps_per_epoch, keep=info.initial_epoch > 0, epochs=info.epochs
+        )
         total = (info.epochs - info.initial_epoch) * info.steps_per_epoch
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(0)
