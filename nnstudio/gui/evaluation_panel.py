@@ -59,6 +59,9 @@ class EvaluationPanel(QWidget):
         top = QSplitter()
         top.addWidget(self.matrix)
         top.addWidget(self.scores)
+        self.matrix.setMinimumSize(300, 260)
+        top.setStretchFactor(0, 3)  # the matrix wants room for its counts
+        top.setStretchFactor(1, 2)
         self.mistakes = ImageGrid()
         self.cell = ImageGrid()
         self.predictions = ImageGrid()

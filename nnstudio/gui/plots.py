@@ -43,7 +43,9 @@ def pyqtgraph():
     return pg
 
 
-def plot_widget(palette: QPalette, title: str, y_label: str, x_label: str = "epoch", grid=True):
+def plot_widget(
+    palette: QPalette, title: str, y_label: str, x_label: str = "epoch", grid=True, legend=True
+):
     """A pyqtgraph PlotWidget in the window's colours (light or dark). The grid is drawn by the
     axes over the whole plot, so a plot with a grid repaints its axes whenever a curve changes:
     live plots go without."""
@@ -60,7 +62,8 @@ def plot_widget(palette: QPalette, title: str, y_label: str, x_label: str = "epo
     item.setLabel("bottom", x_label)
     if grid:
         item.showGrid(x=True, y=True, alpha=0.15)
-    item.addLegend(offset=(-10, 10), labelTextColor=text)
+    if legend:
+        item.addLegend(offset=(-10, 10), labelTextColor=text)
     widget.setMinimumHeight(150)
     return widget
 
@@ -73,8 +76,14 @@ class TrainingPlots(QWidget):
         pg = pyqtgraph()
         palette = self.palette()
         self.loss = plot_widget(palette, "Loss", "loss", grid=False)
-        self.metric = plot_widget(palette, "Accuracy", "accuracy", grid=False)
-        self.rate = plot_widget(palette, "Learning rate", "learning rate", grid=False)
+        # One legend (the loss's, in two columns at the top right, where a falling loss leaves
+        # room) serves both plots: the colours mean the same in each.
+        self.loss.getPlotItem().legend.setColumnCount(2)
+        self.metric = plot_widget(palette, "Accuracy", "accuracy", grid=False, legend=False)
+        self.rate = plot_widget(palette, "Learning rate", "learning rate", grid=False, legend=False)
+        # Rates span orders of magnitude (1e-3 would sit on a linear axis' zero line).
+        self.rate.getPlotItem().setLogMode(y=True)
+        self.rate.getPlotItem().getAxis("left").setStyle(maxTickLevel=0)  # no crowded minors
         self.rate.setMaximumHeight(170)
         faint = pg.mkPen(theme.tinted(QColor(TRAIN_COLOR), 70), width=1)
         self.curves = {}
