@@ -70,22 +70,64 @@ class Worker(QObject):
             QThread.currentThread().quit()
 
 
+class _Reaper(QObject):
+    """Keeps every worker thread (and its worker) alive until it has finished, whoever started
+    it: a QThread destroyed while running aborts the process, which happened when a window was
+    garbage-collected while a dataset was still loading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running: dict[QThread, Worker] = {}
+
+    @Slot()
+    def reap(self) -> None:
+        for thread in [t for t in self.running if t.isFinished()]:
+            del self.running[thread]  # its worker, back on this thread, is destroyed here
+            thread.deleteLater()
+
+
+_reaper: _Reaper | None = None
+
+
+def _the_reaper() -> _Reaper:
+    global _reaper
+    if _reaper is None:
+        _reaper = _Reaper()
+    return _reaper
+
+
 class Threads(QObject):
-    """Starts workers on threads of their own and keeps each alive until its thread ends."""
+    """Starts workers on threads of their own; says whether its own are still running."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._running: dict[QThread, Worker] = {}
+        self._started: list[QThread] = []
 
     def start(self, worker: Worker) -> QThread:
-        thread = QThread(self)
+        reaper = _the_reaper()
+        thread = QThread()  # no parent: it must outlive whoever started it if need be
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         # A bound method of an object on the GUI thread, so it runs there (queued).
-        thread.finished.connect(self._reap)
-        self._running[thread] = worker
+        thread.finished.connect(reaper.reap)
+        reaper.running[thread] = worker
+        self._started = [t for t in self._started if t in reaper.running] + [thread]
         thread.start()
         return thread
+
+    @property
+    def busy(self) -> bool:
+        running = _the_reaper().running
+        return any(t in running and not t.isFinished() for t in self._started)
+
+    def wait(self) -> None:
+        """Wait for this object's threads to end (the window is closing)."""
+        reaper = _the_reaper()
+        for thread in self._started:
+            if thread in reaper.running:
+                thread.wait()
+        reaper.reap()
+        self._started = []
 
     def run(self, function: Callable[..., Any], *args: Any, finished=None, failed=None) -> Job:
         """Run ``function(*args)`` on a thread of its own; its result goes to ``finished``, an
@@ -97,22 +139,6 @@ class Threads(QObject):
             job.failed.connect(failed)
         self.start(job)
         return job
-
-    @Slot()
-    def _reap(self) -> None:
-        for thread in [t for t in self._running if t.isFinished()]:
-            del self._running[thread]  # its worker, back on this thread, is destroyed here
-            thread.deleteLater()
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._running)
-
-    def wait(self) -> None:
-        """Wait for every thread to end (the window is closing)."""
-        for thread in list(self._running):
-            thread.wait()
-        self._reap()
 
 
 class Job(Worker):
