@@ -1,6 +1,8 @@
 """Test-suite setup: no display, no network, quiet TensorFlow."""
 
+import faulthandler
 import os
+import sys
 
 # Set before anything imports Qt or TensorFlow.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -8,6 +10,18 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import pytest
+
+#: A test running longer than this has hung (the slowest takes about 30 s on two loaded cores):
+#: every thread's traceback is printed and the run ends, instead of CI's 90 minutes running out
+#: with nothing to show where.
+HANG_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
+def hang_guard():
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=sys.__stderr__)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(scope="session")

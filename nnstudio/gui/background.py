@@ -4,12 +4,15 @@ A :class:`Worker` runs on a thread of its own (started by :class:`Threads`) and,
 done, moves itself back to the GUI thread, where it is destroyed. Deleting a Python-made QObject
 on its worker thread (the usual ``thread.finished -> worker.deleteLater``) can deadlock PySide:
 the destructor asks for the GIL while holding Qt's connection lock, which the GUI thread may be
-waiting for (any ``connect``) while holding the GIL.
+waiting for (any ``connect``) while holding the GIL. For the same reason Python's cycle
+collector runs only on the GUI thread once a worker has started
+(:func:`collect_garbage_on_the_gui_thread`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import threading
@@ -20,6 +23,26 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from nnstudio.core.errors import NnstudioError
+
+_collector = None
+
+
+def collect_garbage_on_the_gui_thread():
+    """Python's cycle collector runs on whichever thread happens to allocate; on a training
+    thread it destroyed the widgets of a discarded window there, and Qt's destructor waiting
+    for the GIL while the GUI thread held it waiting for the same object's lock hung the
+    process (seen in one GUI test run in five). pyqtgraph's GarbageCollector turns automatic
+    collection off and collects on a timer of the GUI thread instead. Called once, on the GUI
+    thread, before any worker starts; returns the collector."""
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=1.0)
+    elif gc.isenabled():  # something turned it back on
+        gc.disable()
+    return _collector
+
 
 #: How much a worker thread defers to the GUI thread on Linux (a nice value, 0-19).
 BACKGROUND_NICE = 10
@@ -104,6 +127,7 @@ class Threads(QObject):
         self._started: list[QThread] = []
 
     def start(self, worker: Worker) -> QThread:
+        collect_garbage_on_the_gui_thread()
         reaper = _the_reaper()
         thread = QThread()  # no parent: it must outlive whoever started it if need be
         worker.moveToThread(thread)

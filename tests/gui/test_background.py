@@ -1,7 +1,10 @@
 """Workers: their results reach the GUI thread, and they come home to be destroyed there."""
 
+import gc
 import sys
 import threading
+import time
+import weakref
 
 import pytest
 from PySide6.QtCore import QObject
@@ -78,3 +81,34 @@ def test_workers_defer_to_the_window(qtbot):
     threads.wait()
     assert receiver.got[0][0] >= BACKGROUND_NICE
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < BACKGROUND_NICE
+
+
+def allocate_until(done: threading.Event) -> int:
+    """A worker that allocates as training does (each allocation may start a collection)."""
+    kept = []
+    while not done.is_set() and len(kept) < 1_000_000:
+        kept.extend([] for _ in range(1000))
+        time.sleep(0.001)
+    return len(kept)
+
+
+def test_garbage_is_collected_on_the_gui_thread(qtbot):
+    """A window's widgets caught in a reference cycle were destroyed by a collection that ran on
+    the training thread, which deadlocked against the GUI thread: cycles are collected on the
+    GUI thread only, however much a worker allocates."""
+    collected, done = [], threading.Event()
+
+    def record():
+        collected.append(threading.current_thread())
+        done.set()
+
+    threads = Threads()
+    threads.run(allocate_until, done)
+    widget = QObject()
+    widget.cycle = widget
+    weakref.finalize(widget, record)
+    del widget
+    qtbot.waitUntil(lambda: bool(collected), timeout=20_000)
+    threads.wait()
+    assert collected == [threading.main_thread()]
+    assert not gc.isenabled()  # pyqtgraph's GarbageCollector collects, on a GUI timer
