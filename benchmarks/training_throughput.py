@@ -27,6 +27,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 TARGET = 0.97
@@ -43,6 +44,14 @@ def _peak_rss_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def _cpu_seconds(task: str = "self") -> float:
+    """CPU time (user + system) of this process, or of one of its threads (``task/TID``)."""
+    path = f"/proc/self/{task}/stat" if task != "self" else "/proc/self/stat"
+    with open(path) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _figures(started: float, ends: list[float], fit_seconds: float, samples: int) -> dict:
@@ -155,8 +164,12 @@ def gui_side(template_id: str, epochs: int) -> dict:
     clocked = _Clocked(training_controller._SignalReporter)
     training_controller._SignalReporter = clocked.cls
     window = training_window(template_id, epochs=epochs, seed=0)
+    gui_task = f"task/{threading.get_native_id()}"
+    cpu_before, gui_before = _cpu_seconds(), _cpu_seconds(gui_task)
     window.flow.train(False)
     (outcome,) = wait_for_signal(window.trainer.finished, 900_000)
+    cpu = _cpu_seconds() - cpu_before
+    gui_cpu = _cpu_seconds(gui_task) - gui_before
     result = outcome.result
     if result.status != "completed":
         raise RuntimeError(f"training did not complete: {result.message} {ERRORS}")
@@ -165,7 +178,12 @@ def gui_side(template_id: str, epochs: int) -> dict:
     close(window)
     times = clocked.times
     figures = _figures(times["started"], times["ends"], result.duration, times["samples"])
-    return figures | {"params": params, "reported_samples_per_s": result.samples_per_second}
+    return figures | {
+        "params": params,
+        "reported_samples_per_s": result.samples_per_second,
+        # What the window's drawing takes from the training's cores.
+        "gui_thread_cpu_share": gui_cpu / cpu,
+    }
 
 
 def core_side(template_id: str, epochs: int) -> dict:
@@ -267,6 +285,7 @@ def main() -> int:
             "ratio": round(ratio, 3),
             "median_ratio": round(median_ratio, 3),
             "fit_ratio": round(fit_ratio, 3),
+            "gui_thread_cpu_share": round(median("gui", "gui_thread_cpu_share"), 4),
             "passed": model_passed,
         }
         if "core" in summary:
@@ -300,6 +319,7 @@ def main() -> int:
             f"{f['median_ratio']}), whole fit {f['fit_ratio']}{extra}: "
             f"{'PASS' if f['passed'] else 'FAIL'}"
         )
+        print(f"  the GUI thread's share of the window's CPU time: {f['gui_thread_cpu_share']:.1%}")
     print(f"\n{'PASS' if passed else 'FAIL'}")
     return 0 if passed else 1
 
