@@ -48,3 +48,13 @@ def test_article_002_cnn_reaches_095_in_three_epochs(keras):
     _, result, _, _ = trained("mnist-cnn", "mnist-sample", TrainingSettings(epochs=3))
     assert result.test["accuracy"] >= 0.95
     assert np.isfinite(result.test["loss"])
+
+
+def test_article_002_cnn_reaches_097_with_the_windows_defaults(keras):
+    """What a first launch trains when the user presses Train: the default template with its
+    own settings (nnstudio's defaults: 15 epochs of 64, Adam, seed 0) on the sample."""
+    t = template("mnist-cnn")
+    _, result, _, _ = trained(t.id, t.dataset.name, t.training)
+    assert t.training == TrainingSettings()
+    assert result.epochs_done == 15
+    assert result.test["accuracy"] >= 0.97
