@@ -282,6 +282,15 @@ class DataPanel(QWidget):
     def _on_failed(self, message: str) -> None:
         self._set_busy(False)
         self.status.setText(f"<span style='color:{theme.ERROR_COLOR}'>{message}</span>")
+        previous = self._session.dataset
+        if previous is None:
+            self.info.setText("<b>No dataset loaded.</b> Fix the problem above, or choose another.")
+            self.preview.set_images([], empty_text="")
+        else:  # the details below are not the chosen dataset's: say whose they are
+            self.info.setText(
+                f"<b>Still loaded: {previous.name}</b> (the dataset chosen above could not be "
+                f"loaded)<br>{previous.describe()}"
+            )
         self._show_source()
 
     def _show_dataset(self, dataset: Dataset) -> None:

@@ -233,6 +233,8 @@ def test_a_failed_load_says_why_and_the_window_keeps_working(window, qtbot, answ
     assert not panel.cancel_button.isVisible()
     assert "could not be loaded" in window.statusBar().currentMessage()
     assert answers.errors == []
+    # The details below are the previous dataset's, and say so.
+    assert "Still loaded: MNIST" in panel.info.text()
 
     choose(panel, "xor")
     wait_for_dataset(window, qtbot)
