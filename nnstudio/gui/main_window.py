@@ -33,6 +33,7 @@ from nnstudio.gui.inspector import Inspector
 from nnstudio.gui.keras_summary import KerasSummaryDialog
 from nnstudio.gui.layer_model import LayerModel
 from nnstudio.gui.palette import Palette
+from nnstudio.gui.playground_panel import PlaygroundPanel
 from nnstudio.gui.project_files import ProjectFiles, default_project
 from nnstudio.gui.runs_panel import RunsPanel
 from nnstudio.gui.settings import Settings
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(self.editor, self.trainer)
         self.evaluation_panel = EvaluationPanel()
         self.runs_panel = RunsPanel(self.editor)
+        self.playground = PlaygroundPanel(self.jobs)
+        self.playground.follow(self.trainer, self.data_session)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for widget, title, tip in (
@@ -84,6 +87,7 @@ class MainWindow(QMainWindow):
             (self.training_panel, "Training", "Train, watch the curves, pause, stop"),
             (self.evaluation_panel, "Evaluation", "How the trained model does on unseen data"),
             (self.runs_panel, "Runs", "Compare training runs"),
+            (self.playground, "Playground", "Draw digits, open images, look inside the model"),
         ):
             self.tabs.setTabToolTip(self.tabs.addTab(widget, title), tip)
         self.setCentralWidget(self.tabs)

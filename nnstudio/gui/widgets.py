@@ -39,6 +39,14 @@ def parse_shape(text: str) -> tuple[int | None, ...]:
     return tuple(sizes)
 
 
+def parse_numbers(text: str) -> list[float]:
+    """Input values typed by a person: "0, 1" or "3.5"."""
+    items = numbers_in(text)
+    if any(item in ("?", "None", "none") for item in items):
+        raise ValueError("every input needs a value; ? and None are not numbers")
+    return [float(item) for item in items]
+
+
 def format_sizes(sizes) -> str:
     return ", ".join("?" if s is None else str(s) for s in sizes)
 
