@@ -111,6 +111,7 @@ class InsideView(QWidget):
         split.addWidget(self.layers)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
+        split.setSizes([170, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
@@ -124,7 +125,8 @@ class InsideView(QWidget):
         current = self.layers.currentRow()
         self.layers.clear()
         for name, kind, shape in layers:
-            item = QListWidgetItem(f"{name}  ({kind})  {format_shape((None, *shape))}")
+            item = QListWidgetItem(f"{name}  {' × '.join(map(str, shape))}")
+            item.setToolTip(f"{name}: a {kind} layer; its output is {format_shape((None, *shape))}")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.layers.addItem(item)
         self.layers.setCurrentRow(max(0, min(current, self.layers.count() - 1)))
@@ -149,7 +151,11 @@ class InsideView(QWidget):
         self.weight_plot.getPlotItem().setTitle(
             f"Weights: kernel {' × '.join(map(str, kernel.shape))}"
         )
-        self.weight_image.setImage(weight_image(kernel), autoLevels=True)
+        image = weight_image(kernel)
+        # Square pixels, unless the kernel is so long and thin (1600 x 10) that it would be a line.
+        ratio = max(image.shape) / max(1, min(image.shape))
+        self.weight_plot.getPlotItem().getViewBox().setAspectLocked(ratio <= 4)
+        self.weight_image.setImage(image, autoLevels=True)
         values = np.concatenate([a.ravel() for a in arrays])
         counts, edges = np.histogram(values, bins=40)
         self._histogram_curve.setData(edges, counts)
