@@ -8,6 +8,8 @@ from nnstudio.core.datasets import load_dataset
 from nnstudio.core.playground.digits import (
     PlaygroundError,
     center_of_mass,
+    image_format,
+    is_image_input,
     mnist_style,
     to_model_input,
 )
@@ -103,3 +105,52 @@ def test_the_drawing_is_fed_in_the_shape_the_model_takes(shape, batch):
 def test_shapes_that_are_not_images_are_refused(shape):
     with pytest.raises(PlaygroundError, match=r"not an image; received an image of 28x28"):
         to_model_input(np.zeros((28, 28), np.uint8), shape)
+
+
+@pytest.mark.parametrize(
+    ("shape", "image"),
+    [
+        ((28, 28, 1), (28, 28, 1)),
+        ((48, 48, 1), (48, 48, 1)),
+        ((32, 32, 3), (32, 32, 3)),
+        ((20, 30, 3), (20, 30, 3)),
+        ((28, 28), (28, 28, 1)),
+        ((784,), (28, 28, 1)),  # MNIST flattened for an MLP
+        ((3072,), (32, 32, 3)),  # CIFAR-10 flattened
+        ((64,), (8, 8, 1)),  # the smallest flat square
+        ((192,), (8, 8, 3)),
+        ((np.int64(28), np.int64(28), np.int64(1)), (28, 28, 1)),
+    ],
+)
+def test_image_format_reads_the_models_input_as_an_image(shape, image):
+    assert image_format(shape) == image
+    assert all(type(d) is int for d in image_format(shape))
+    assert is_image_input(shape)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [(2,), (4,), (9,), (49,), (785,), (28, 28, 2), (28, 28, 4), (None, None, 3), (None, 784),
+     (0, 28), (True, 28, 1), (28.0, 28.0, 1), (5, 5, 5, 1), ()],
+)  # fmt: skip
+def test_image_format_refuses_inputs_that_are_not_images(shape):
+    """Iris's 4 features or a 3x3 board are not pictures; unknown sizes cannot be fed."""
+    with pytest.raises(PlaygroundError, match=r"which is not an image; received a face\.png"):
+        image_format(shape, "a face.png")
+    assert not is_image_input(shape)
+
+
+def test_integer_ink_is_clipped_and_odd_arrays_are_refused():
+    pad = pad_with((10, 20, 150, 40)).astype(np.int32)
+    np.testing.assert_array_equal(mnist_style(pad * 4 - 20), mnist_style(pad))  # 1000 and -20
+    np.testing.assert_array_equal(
+        to_model_input(pad * 4 - 20, (28, 28, 1)), to_model_input(pad, (28, 28, 1))
+    )
+    np.testing.assert_array_equal(  # floats are 0-1
+        to_model_input(pad / 255, (28, 28, 1)), to_model_input(pad, (28, 28, 1))
+    )
+    rgba = np.zeros((28, 28, 4), np.uint8)
+    assert to_model_input(rgba, (28, 28, 3)).shape == (1, 28, 28, 3)
+    for odd in (np.zeros(784, np.uint8), np.zeros((28, 28, 2), np.uint8), np.zeros((1, 28, 28, 1))):
+        with pytest.raises(PlaygroundError, match="an image is an array"):
+            to_model_input(odd, (28, 28, 1))
