@@ -1,9 +1,10 @@
 """The ``nnstudio`` command.
 
 ``nnstudio`` opens the window, ``nnstudio FILE`` opens a project or architecture file in it,
-``nnstudio summary`` prints summaries (without importing TensorFlow) and ``nnstudio train``
-trains. Whatever goes wrong, the user gets a message naming the file and the problem, never a
-traceback.
+``nnstudio summary`` prints summaries (without importing TensorFlow), ``nnstudio train``
+trains, ``nnstudio export`` writes a trained model as .keras, SavedModel, TFLite, ONNX or
+Python and ``nnstudio predict`` classifies image files with one. Whatever goes wrong, the user
+gets a message naming the file and the problem, never a traceback.
 """
 
 from __future__ import annotations
@@ -36,13 +37,15 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--json", action="store_true", help="print a JSON array, one object per file"
     )
-    from nnstudio.cli.train import add_parser
+    from nnstudio.cli import export, predict, train
 
-    add_parser(commands)
+    train.add_parser(commands)
+    export.add_parser(commands)
+    predict.add_parser(commands)
     return parser
 
 
-COMMANDS = ("summary", "train")
+COMMANDS = ("summary", "train", "export", "predict")
 
 
 def _window(path: str | None) -> int:
@@ -67,6 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from nnstudio.cli import train
 
             return train.run(args)
+        if args.command == "export":
+            from nnstudio.cli import export
+
+            return export.run(args)
+        if args.command == "predict":
+            from nnstudio.cli import predict
+
+            return predict.run(args)
         parser.print_help()
         return EXIT_OK
     except KeyboardInterrupt:

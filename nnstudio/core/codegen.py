@@ -64,25 +64,24 @@ def _explicit_names(arch: Architecture) -> list[str | None]:
 
 
 def _docstring_text(text: str) -> str:
-    """Text safe inside a docstring and wrapped to the line length, paragraph by paragraph."""
-    paragraphs = text.replace('"""', "'''").split("\n")
+    """Text safe inside a docstring (no closing quotes, no escapes) and wrapped to the line
+    length, paragraph by paragraph."""
+    paragraphs = text.replace("\\", "\\\\").replace('"""', "'''").split("\n")
     return "\n".join(textwrap.fill(p, LINE_LENGTH) for p in paragraphs)
 
 
-def python_source(arch: Architecture) -> str:
-    """The Python script that rebuilds ``arch`` with Keras."""
+def docstring_lines(arch: Architecture, what: str, usage: str) -> list[str]:
+    """The script's docstring: the model's name and description, then how to use the script."""
     title = _docstring_text(arch.name or "Model")
-    lines = [f'"""{title}: a Keras model exported by nnstudio {__version__}.', ""]
+    lines = [f'"""{title}: {what} exported by nnstudio {__version__}.', ""]
     if arch.description:
         lines += [_docstring_text(arch.description), ""]
-    lines += [
-        "build_model() rebuilds the model; run this file to print its summary.",
-        '"""',
-        "",
-        "import keras",
-        "from keras import layers",
-        "",
-        "",
+    return [*lines, _docstring_text(usage), '"""']
+
+
+def build_model_lines(arch: Architecture) -> list[str]:
+    """``def build_model():`` returning the uncompiled model (``keras`` and ``layers`` imported)."""
+    lines = [
         "def build_model():",
         '    """Return the uncompiled Keras model."""',
         "    return keras.Sequential(",
@@ -91,14 +90,17 @@ def python_source(arch: Architecture) -> str:
     ]
     for layer, name in zip(arch.layers, _explicit_names(arch), strict=True):
         lines.append(_call(f"layers.{layer.type}", _arguments(layer, name), indent=12))
-    lines += [
-        "        ],",
-        f"        name={py(model_name(arch))},",
-        "    )",
-        "",
-        "",
-        'if __name__ == "__main__":',
-        "    build_model().summary()",
-        "",
-    ]
+    return [*lines, "        ],", f"        name={py(model_name(arch))},", "    )"]
+
+
+def python_source(arch: Architecture) -> str:
+    """The Python script that rebuilds ``arch`` with Keras."""
+    lines = docstring_lines(
+        arch,
+        "a Keras model",
+        "build_model() rebuilds the model; run this file to print its summary.",
+    )
+    lines += ["", "import keras", "from keras import layers", "", ""]
+    lines += build_model_lines(arch)
+    lines += ["", "", 'if __name__ == "__main__":', "    build_model().summary()", ""]
     return "\n".join(lines)

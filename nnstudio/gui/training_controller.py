@@ -5,16 +5,15 @@ the core's TrainingControl, and the trained model kept for continuing, evaluatin
 
 from __future__ import annotations
 
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from nnstudio.core.architecture import Architecture
 from nnstudio.core.datasets import Dataset
 from nnstudio.core.errors import NnstudioError
+from nnstudio.core.exporting.weights import model_from_weights, weights_of
 from nnstudio.core.project import Weights
 from nnstudio.core.summary import summarize
 from nnstudio.core.training.loop import Reporter, RunInfo, TrainingControl, TrainingResult
@@ -94,26 +93,6 @@ class _Worker(Worker):
             message = f"training failed: {type(e).__name__}: {e}"
             outcome = Outcome(TrainingResult("failed", message))
         self.finished.emit(outcome)
-
-
-def weights_of(model, architecture: Architecture, epochs: int) -> Weights:
-    """The model's weights as the bytes of a Keras .weights.h5 file."""
-    with tempfile.TemporaryDirectory(prefix="nnstudio-") as folder:
-        path = Path(folder) / "model.weights.h5"
-        model.save_weights(path)
-        return Weights(path.read_bytes(), architecture.fingerprint(), epochs)
-
-
-def model_from_weights(architecture: Architecture, weights: Weights):
-    """A model with saved weights loaded (the project was saved after training)."""
-    from nnstudio.core.building import build_model
-
-    model = build_model(architecture)
-    with tempfile.TemporaryDirectory(prefix="nnstudio-") as folder:
-        path = Path(folder) / "model.weights.h5"
-        path.write_bytes(weights.data)
-        model.load_weights(path)
-    return model
 
 
 class TrainingController(QObject):

@@ -1,0 +1,104 @@
+"""``nnstudio export MODEL_OR_PROJECT --format FORMAT [--out PATH]``: a trained model (a .keras
+file, or a project with trained weights) written as .keras, a SavedModel, TFLite, ONNX or a
+Python script, with its class names and input scaling inside."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zipfile
+from pathlib import Path
+
+from nnstudio.cli.status import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
+
+FORMAT_HELP = (
+    "keras (.keras), savedmodel (a TensorFlow SavedModel folder), tflite (TensorFlow Lite), "
+    "onnx (needs pip install 'nnstudio[export]'), python (a Keras script that rebuilds and "
+    "trains the model)"
+)
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "export",
+        help="export a trained model as .keras, SavedModel, TFLite, ONNX or Python",
+        description="Write a trained model (a .keras file, or a .nnstudio project with trained "
+        "weights) in another format, with its class names and input scaling inside. The python "
+        "format needs no trained weights: it writes the script that trains the model. Exit "
+        "status: 0 exported, 1 the model cannot be exported so (untrained, unknown format, "
+        "conversion failed, a package missing), 2 the file cannot be read.",
+    )
+    parser.add_argument(
+        "model", metavar="MODEL_OR_PROJECT", help=".keras model, .nnstudio project or JSON"
+    )
+    parser.add_argument("--format", required=True, metavar="FORMAT", help=FORMAT_HELP)
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        help="where to write (default: beside the input, with the format's suffix)",
+    )
+
+
+def _is_keras_model(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "config.json" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _model_and_info(path: Path, fmt: str):
+    """(model or None, ModelInfo) of a .keras model or a project."""
+    from nnstudio.core.exporting import load_model, model_info, project_model
+    from nnstudio.core.project import open_file
+
+    if path.suffix.lower() == ".keras" or _is_keras_model(path):
+        return load_model(path)
+    project = open_file(path)
+    if fmt == "python":  # the script trains the model: no weights needed
+        return None, model_info(project.architecture, project.dataset, project.training)
+    return project_model(project)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nnstudio.core.errors import NnstudioError
+    from nnstudio.core.exporting import (
+        FORMATS,
+        ExportError,
+        ModelFileError,
+        default_path,
+        export_model,
+    )
+    from nnstudio.core.project import ProjectFormatError
+
+    fmt = args.format.strip().lower()
+    if fmt not in FORMATS:
+        print(
+            f"nnstudio: unknown export format {args.format!r}; use one of {', '.join(FORMATS)}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    path = Path(args.model)
+    if not path.exists():
+        print(f"nnstudio: {args.model}: no such file", file=sys.stderr)
+        return EXIT_UNREADABLE
+    out = Path(args.out) if args.out else default_path(path, fmt)
+    try:
+        model, info = _model_and_info(path, fmt)
+    except (ModelFileError, ProjectFormatError) as e:
+        print(f"nnstudio: {args.model}: {e}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except NnstudioError as e:  # untrained, weights of another model, metadata unusable
+        print(f"nnstudio: {args.model}: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        written = export_model(model, info, fmt, out)
+    except ExportError as e:
+        print(f"nnstudio: cannot export {args.model} as {fmt}: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Exported {info.name} as {fmt} to {written}")
+    if info.class_names:
+        shown = ", ".join(info.class_names[:12]) + (", ..." if len(info.class_names) > 12 else "")
+        print(f"Classes: {shown}")
+    print(f"Inputs: {info.scaling_text}")
+    return EXIT_OK

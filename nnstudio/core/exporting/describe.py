@@ -1,0 +1,123 @@
+"""The ModelInfo of a model made in nnstudio: its class names, input scaling and outputs, from
+the dataset it was trained on, read cheaply from the dataset's source where possible (the bundled
+samples, the Keras sets, gates and functions are known without loading a byte)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import numpy as np
+
+from nnstudio.core.architecture import Architecture
+from nnstudio.core.datasets import Dataset, DatasetError, DatasetSource, load_dataset
+from nnstudio.core.datasets.bundled import SAMPLES
+from nnstudio.core.datasets.downloads import KERAS_SETS
+from nnstudio.core.datasets.synthetic import GATES
+from nnstudio.core.exporting.metadata import ModelInfo
+from nnstudio.core.expressions import ExpressionError, parse_expression
+from nnstudio.core.summary import summarize
+from nnstudio.core.training.settings import TrainingSettings
+from nnstudio.core.training.tasks import Plan, TrainingError, plan
+
+#: Datasets of uint8 images, which the training pipeline divides by 255.
+IMAGE_SOURCES = frozenset({*SAMPLES, *KERAS_SETS, "toy-faces", "folder", "fer-csv", "image-csv"})
+
+
+def _known(source: DatasetSource) -> tuple[str, tuple[str, ...]] | None:
+    """(title, class names) of a source, if known without loading it."""
+    name = source.name
+    if name in SAMPLES:
+        return SAMPLES[name][0], SAMPLES[name][2]
+    if name in KERAS_SETS:
+        return KERAS_SETS[name].title, KERAS_SETS[name].classes
+    if name in GATES:
+        return f"{GATES[name][0]} gate", ("0", "1")
+    if name == "function":
+        text = str(source.options.get("expression", "2*x+1"))
+        with contextlib.suppress(ExpressionError):
+            text = parse_expression(text).text
+        return f"f(x) = {text}", ()
+    if name in ("toy-faces", "fer-csv"):
+        from nnstudio.core.toy_faces import EMOTIONS  # imports Pillow
+
+        faces = tuple(e.capitalize() for e in EMOTIONS)
+        return (
+            "Toy faces (synthetic)" if name == "toy-faces" else Path(source.path or "").stem
+        ), faces
+    return None
+
+
+def _loaded(source: DatasetSource, architecture: Architecture) -> tuple[str, tuple[str, ...]]:
+    """(title, class names) from the data itself (a folder, a CSV of images); numbered classes
+    if the data cannot be read any more."""
+    try:
+        dataset = load_dataset(source, tuple(architecture.input_shape))
+        return dataset.name, dataset.class_names
+    except DatasetError:
+        units = summarize(architecture).output_shape[-1] or 1
+        return "", tuple(str(i) for i in range(max(units, 2)))
+
+
+def stand_in(architecture: Architecture, class_names: tuple[str, ...], title: str) -> Dataset:
+    """A one-sample dataset of the right shapes, for ``plan``: what the model is trained on,
+    without the data."""
+    x = np.zeros((1, *(d or 1 for d in architecture.input_shape)), dtype=np.float32)
+    if class_names:
+        y = np.zeros(1, dtype=np.int64)
+    else:
+        units = summarize(architecture).output_shape[-1] or 1
+        y = np.zeros((1, units), dtype=np.float32)
+    return Dataset(DatasetSource("stand-in"), title, x, y, class_names=class_names)
+
+
+def training_plan(
+    architecture: Architecture, class_names: tuple[str, ...], settings: TrainingSettings
+) -> Plan | None:
+    """The loss, targets and metric training uses for these classes; None if they do not fit."""
+    try:
+        return plan(architecture, stand_in(architecture, class_names, ""), settings)
+    except TrainingError:
+        return None
+
+
+def outputs_of(task_plan: Plan | None) -> str:
+    """What the outputs are, from the loss they were trained with."""
+    if task_plan is None:
+        return "unknown"
+    if task_plan.from_logits:
+        return "logits"
+    if task_plan.loss in ("categorical_crossentropy", "binary_crossentropy"):
+        return "probabilities"  # from_logits is False only after a softmax or sigmoid
+    return "values"
+
+
+def model_info(
+    architecture: Architecture,
+    source: DatasetSource,
+    settings: TrainingSettings,
+    dataset: Dataset | None = None,
+) -> ModelInfo:
+    """The metadata of a model of ``architecture`` trained on ``source`` with ``settings``.
+
+    Pass the ``dataset`` when it is loaded already; otherwise class names come from the source
+    (loading it only for image folders and CSVs of images).
+    """
+    if dataset is not None:
+        title, names = dataset.name, dataset.class_names
+        image = dataset.x_train.dtype == np.uint8
+    else:
+        title, names = _known(source) or _loaded(source, architecture)
+        image = source.name in IMAGE_SOURCES
+    return ModelInfo(
+        name=architecture.name,
+        task="classification" if names else "regression",
+        class_names=names,
+        input_shape=tuple(architecture.input_shape),
+        scaling="pixels/255" if image else "none",
+        outputs=outputs_of(training_plan(architecture, names, settings)),
+        dataset=title,
+        architecture=architecture.to_dict(),
+        training=settings.to_dict(),
+        dataset_source=source.to_dict(),
+    )
