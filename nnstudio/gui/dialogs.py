@@ -11,6 +11,14 @@ OPEN_FILTER = (
 )
 JSON_FILTER = "Architecture JSON (*.json);;All files (*)"
 PYTHON_FILTER = "Python script (*.py)"
+PNG_FILTER = "PNG image (*.png)"
+CSV_FILTER = "CSV file (*.csv)"
+
+
+def file_stem(name: str) -> str:
+    """A model's name as a file name: "Face emotion CNN" -> "face-emotion-cnn"."""
+    kept = "".join(c if c.isalnum() or c in " -_" else " " for c in name).strip()
+    return "-".join(kept.lower().split()) or "model"
 
 
 def ask_open_path(parent: QWidget, caption: str, folder: str, filters: str) -> str:
@@ -18,9 +26,31 @@ def ask_open_path(parent: QWidget, caption: str, folder: str, filters: str) -> s
     return QFileDialog.getOpenFileName(parent, caption, folder, filters)[0]
 
 
+def ask_open_paths(parent: QWidget, caption: str, folder: str, filters: str) -> list[str]:
+    """Files to open (several may be chosen), or [] if the user cancelled."""
+    return QFileDialog.getOpenFileNames(parent, caption, folder, filters)[0]
+
+
 def ask_save_path(parent: QWidget, caption: str, suggestion: str, filters: str) -> str:
     """A file to save to, or "" if the user cancelled (the dialog asks before overwriting)."""
     return QFileDialog.getSaveFileName(parent, caption, suggestion, filters)[0]
+
+
+def save_with(
+    parent: QWidget, caption: str, suggestion: str, filters: str, write, path: str | None = None
+) -> str | None:
+    """Ask where to save (unless ``path`` is given), then ``write(path)``; an OSError becomes a
+    message box "Cannot <caption>". The path written, or None (cancelled, or it failed)."""
+    if path is None:
+        path = ask_save_path(parent, caption[:1].upper() + caption[1:], suggestion, filters)
+        if not path:
+            return None
+    try:
+        write(path)
+    except OSError as e:
+        show_error(parent, f"Cannot {caption}", f"{path}\n\n{e.strerror or e}")
+        return None
+    return path
 
 
 def ask_unsaved(parent: QWidget, name: str) -> str:

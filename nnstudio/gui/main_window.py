@@ -32,6 +32,7 @@ from nnstudio.gui.evaluation_panel import EvaluationPanel
 from nnstudio.gui.inspector import Inspector
 from nnstudio.gui.keras_summary import KerasSummaryDialog
 from nnstudio.gui.layer_model import LayerModel
+from nnstudio.gui.model_files import EXPORT_TIPS, EXPORTS, ModelFiles
 from nnstudio.gui.palette import Palette
 from nnstudio.gui.playground_panel import PlaygroundPanel
 from nnstudio.gui.project_files import ProjectFiles, default_project
@@ -78,7 +79,9 @@ class MainWindow(QMainWindow):
         self.evaluation_panel = EvaluationPanel()
         self.runs_panel = RunsPanel(self.editor)
         self.playground = PlaygroundPanel(self.jobs)
-        self.playground.follow(self.trainer, self.data_session)
+        self.models = ModelFiles(
+            self, self.editor, self.trainer, self.data_session, self.playground, self.settings
+        )
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for widget, title, tip in (
@@ -128,6 +131,8 @@ class MainWindow(QMainWindow):
         self.editor.project_replaced.connect(self._select_first_layer)
         self.files.path_changed.connect(self._update_title)
         self.files.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.models.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.models.opened.connect(lambda _: self.tabs.setCurrentWidget(self.playground))
         self.editor.undo_stack.indexChanged.connect(self._announce_undo)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._dock_visibility = {}
@@ -226,10 +231,23 @@ class MainWindow(QMainWindow):
             tip="Save the model as architecture JSON",
         )
         self.export_python_action = self._action(
-            "Export as &Python Code…",
+            "Export Model as &Python Code…",
             files.export_python,
-            tip="Save a standalone Keras script that rebuilds the model",
+            tip="Save a standalone Keras script whose build_model() rebuilds the (untrained) model",
         )
+        self.open_model_action = self._action(
+            "Open &Model…",
+            lambda: self.models.open_model(),
+            "Ctrl+Shift+O",
+            "Open a trained .keras model in the Playground (models with Lambda layers or "
+            "custom code are refused: opening them would run their code)",
+        )
+        self.export_model_actions = {
+            fmt: self._action(
+                text, lambda _=False, f=fmt: self.models.export(f), tip=EXPORT_TIPS[fmt]
+            )
+            for fmt, (text, *_) in EXPORTS.items()
+        }
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         stack = self.editor.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
@@ -301,12 +319,18 @@ class MainWindow(QMainWindow):
         file.addAction(self.open_action)
         self.recent_menu = file.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file.addAction(self.open_model_action)
         file.addSeparator()
         for action in (self.save_action, self.save_as_action):
             file.addAction(action)
         file.addSeparator()
         for action in (self.import_action, self.export_action, self.export_python_action):
             file.addAction(action)
+        self.export_model_menu = file.addMenu("Export &Trained Model")
+        self.export_model_menu.setToolTipsVisible(True)
+        for action in self.export_model_actions.values():
+            self.export_model_menu.addAction(action)
+        self.export_model_menu.aboutToShow.connect(self._update_export_actions)
         file.addSeparator()
         file.addAction(self.quit_action)
         edit = bar.addMenu("&Edit")
@@ -479,8 +503,15 @@ class MainWindow(QMainWindow):
             except NnstudioError as e:
                 self.training_panel.form.show_plan(f"Cannot train yet: {e}")
 
+    def _update_export_actions(self) -> None:
+        for fmt, action in self.export_model_actions.items():
+            action.setEnabled(self.models.can_export(fmt))
+
     def _on_tab_changed(self, index: int) -> None:
-        """The palette, inspector and summary belong to the Model tab."""
+        """The palette, inspector and summary belong to the Model tab; the Playground
+        loads the project's trained model when first shown."""
+        if self.tabs.widget(index) is self.playground:
+            self.models.ensure_model()
         docks = (self.palette_dock, self.inspector_dock, self.summary_dock)
         if self.tabs.widget(index) is self.stack:
             for dock in docks:
@@ -525,5 +556,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.trainer.wait()
         self.data_session.wait()
+        self.models.wait()
         self.jobs.wait()
         event.accept()

@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.errors import NnstudioError
 from nnstudio.core.inference import Prediction, Predictor
-from nnstudio.core.playground.digits import mnist_style, to_model_input
+from nnstudio.core.playground.digits import is_image_input, mnist_style, to_model_input
+from nnstudio.core.playground.images import prepare
 from nnstudio.gui.background import Threads
 from nnstudio.gui.draw_pad import DEFAULT_BRUSH, DrawPad
 from nnstudio.gui.image_grid import to_qimage
+from nnstudio.gui.image_page import ImagesPage
 from nnstudio.gui.inside_view import InsideView
 from nnstudio.gui.probability_bars import ProbabilityBars
 from nnstudio.gui.widgets import parse_numbers
@@ -43,15 +45,15 @@ NO_MODEL = (
 
 
 def takes_images(input_shape: tuple) -> bool:
-    """Whether the model's input is an image: (h, w, c), or a flat square such as MNIST's 784
-    (article 004's MLP)."""
-    if len(input_shape) == 3:
-        return True
-    return (
-        len(input_shape) == 1
-        and input_shape[0] >= 64
-        and math.isqrt(input_shape[0]) ** 2 == (input_shape[0])
-    )
+    """Whether to offer the pad and images to a model: its input is an image (h, w, c), a
+    flat square such as MNIST's 784 (article 004's MLP), or (h, w) at least 8 pixels a side
+    (not a sequence of 3 features)."""
+    return is_image_input(input_shape) and min(input_shape[:2]) >= 8
+
+
+def _traced(generation: int, model, class_names: tuple[str, ...]) -> tuple[int, Predictor]:
+    """The model's Predictor (traced on a worker thread), tagged with the request's number."""
+    return generation, Predictor(model, class_names)
 
 
 class DrawPage(QWidget):
@@ -137,15 +139,19 @@ class PlaygroundPanel(QWidget):
         self.predictor: Predictor | None = None
         self._targets: dict[tuple, str] = {}
         self._scheduled = False
+        self._generation = 0
         self.status = QLabel(NO_MODEL)
         self.status.setWordWrap(True)
         self.draw = DrawPage()
+        self.images = ImagesPage(jobs)
         self.values = ValuesPage()
         self.inputs = QTabWidget()
-        self.inputs.addTab(self.draw, "Draw")
-        self.inputs.addTab(self.values, "Values")
-        self.inputs.setTabToolTip(0, "Draw a digit and watch the model's answer follow the pen")
-        self.inputs.setTabToolTip(1, "Type input values; see a logic gate's truth table")
+        for page, title, tip in (
+            (self.draw, "Draw", "Draw a digit and watch the model's answer follow the pen"),
+            (self.images, "Images", "Open photos (faces, say) and read the model's answers"),
+            (self.values, "Values", "Type input values; see a logic gate's truth table"),
+        ):
+            self.inputs.setTabToolTip(self.inputs.addTab(page, title), tip)
         self.bars = ProbabilityBars()
         self.inside = InsideView()
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -157,41 +163,24 @@ class PlaygroundPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
         self.draw.pad.drawing_changed.connect(self._schedule)
+        self.images.input_changed.connect(self._predict_image)
+        self.images.images_changed.connect(self._answer_images)
+        self.inputs.currentChanged.connect(self._on_page_changed)
         self.values.inputs.returnPressed.connect(self._predict_values)
         self.values.inputs.textEdited.connect(self._predict_values)
         self._set_enabled(False)
 
     # The model -------------------------------------------------------------------------
 
-    def follow(self, trainer, session) -> None:
-        """Use each model the window trains, with the classes of the dataset it learned."""
-        self._trainer, self._session = trainer, session
-        trainer.finished.connect(self._on_trained)
-        trainer.weights_changed.connect(self._on_weights_changed)
-
-    def _on_trained(self, outcome) -> None:
-        if outcome.model is None:
-            return
-        dataset = self._session.dataset
-        names = outcome.evaluation.class_names if outcome.evaluation is not None else ()
-        name = outcome.architecture.name if outcome.architecture else "the model"
-        epochs = self._trainer.epochs_done
-        trained = f"{name}, trained {epochs} epoch{'s' * (epochs != 1)}"
-        if dataset is not None:
-            trained += f" on {dataset.name}"
-        self.set_model(outcome.model, names, trained, dataset)
-
-    def _on_weights_changed(self) -> None:
-        if self._trainer.model is None:
-            self.clear_model()
-
     def set_model(self, model, class_names, description: str, dataset=None) -> None:
         """Use a trained model (tracing it happens on a worker thread)."""
         self.status.setText(f"Preparing {description}…")
         self._description = description
         self._dataset = dataset
+        self._generation += 1
         self._jobs.run(
-            Predictor,
+            _traced,
+            self._generation,
             model,
             tuple(class_names),
             finished=self._on_predictor,
@@ -199,6 +188,7 @@ class PlaygroundPanel(QWidget):
         )
 
     def clear_model(self, text: str = NO_MODEL) -> None:
+        self._generation += 1  # a model still being traced is not wanted any more
         self.predictor = None
         self.status.setText(text)
         self.bars.clear()
@@ -207,19 +197,31 @@ class PlaygroundPanel(QWidget):
     def _on_failed(self, message: str) -> None:
         self.clear_model(f"The model cannot be used here: {message}")
 
-    def _on_predictor(self, predictor: Predictor) -> None:
+    def _on_predictor(self, traced: tuple[int, Predictor]) -> None:
+        generation, predictor = traced
+        if generation != self._generation:
+            return  # another model came (or the model went) while this one was traced
         self.predictor = predictor
         shape = predictor.input_shape
         images = takes_images(shape)
         self._set_enabled(True)
-        self.inputs.setTabEnabled(0, images)
-        self.inputs.setCurrentWidget(self.draw if images else self.values)
+        for page in (self.draw, self.images):
+            self.inputs.setTabEnabled(self.inputs.indexOf(page), images)
+        digits = images and tuple(shape) in ((28, 28, 1), (28, 28), (784,))
+        if not images:
+            self.inputs.setCurrentWidget(self.values)
+        elif self.inputs.currentWidget() is self.values or not digits:
+            self.inputs.setCurrentWidget(self.draw if digits else self.images)
         what = (
             f"{len(predictor.class_names)} classes"
             if predictor.class_names
             else "a number (regression)"
         )
-        hint = "Draw a digit on the pad." if images else "Type input values."
+        hint = (
+            ("Draw a digit on the pad, or open images." if digits else "Open images (faces?).")
+            if images
+            else "Type input values."
+        )
         self.status.setText(f"<b>{self._description}</b>: input {shape}, answers {what}. {hint}")
         self.inside.set_model(
             predictor.weights(),
@@ -229,16 +231,27 @@ class PlaygroundPanel(QWidget):
             ],
         )
         self._fill_truth_table()
-        if images and not self.draw.pad.is_empty():
-            self._predict_drawing()
-        else:
-            self.bars.clear("Draw, open an image or type values to ask the model.")
+        self._answer_images(everyone=True)
+        self.bars.clear("Draw, open an image or type values to ask the model.")
+        self._on_page_changed()
 
     def _set_enabled(self, enabled: bool) -> None:
         self.inputs.setEnabled(enabled)
         self.inside.setEnabled(enabled)
 
     # Predicting ------------------------------------------------------------------------
+
+    def _on_page_changed(self, *_) -> None:
+        """Show the answer for what the page now in front holds."""
+        if self.predictor is None:
+            return
+        page = self.inputs.currentWidget()
+        if page is self.draw and not self.draw.pad.is_empty():
+            self._predict_drawing()
+        elif page is self.images and self.images.current() is not None:
+            self._predict_image()
+        elif page is self.values and self.values.inputs.text().strip():
+            self._predict_values()
 
     def _schedule(self) -> None:
         """Coalesce the pen's moves: one prediction per event-loop pass."""
@@ -271,6 +284,53 @@ class PlaygroundPanel(QWidget):
         self.inside.show_prediction(prediction)
         self.predicted.emit(prediction)
         return prediction
+
+    def _image_input(self, entry) -> np.ndarray:
+        """The uint8 image the model gets for an entry of the Images page."""
+        return prepare(entry.image, self.predictor.input_shape, entry.crop)
+
+    def _predict_image(self) -> None:
+        if self.predictor is None or not takes_images(self.predictor.input_shape):
+            return
+        entry, row = self.images.current(), self.images.current_row()
+        if entry is None:
+            self.bars.clear("Open an image to ask the model.")
+            return
+        try:
+            seen = self._image_input(entry)
+        except NnstudioError as e:
+            self.images.show_seen(None, str(e))
+            self.bars.clear(str(e))
+            return
+        shape = self.predictor.input_shape
+        crop = "the whole image" if entry.crop is None else "the crop"
+        colour = "grayscale" if seen.shape[2] == 1 else "colour"
+        self.images.show_seen(
+            seen,
+            f"{crop.capitalize()} as {seen.shape[1]}×{seen.shape[0]} {colour}, pixels / 255."
+            f"\n{entry.image.describe()}",
+        )
+        prediction = self._show(lambda: to_model_input(seen, shape))
+        if prediction is not None:
+            self.images.set_answer(row, _answer(prediction), prediction.text(3))
+
+    def _answer_images(self, everyone: bool = False) -> None:
+        """Fill the Answer column: every row after a new model, new rows otherwise."""
+        if self.predictor is None or not takes_images(self.predictor.input_shape):
+            for row in range(len(self.images.entries)):
+                self.images.set_answer(row, "")
+            return
+        shape = self.predictor.input_shape
+        for row, entry in enumerate(self.images.entries):
+            item = self.images.table.item(row, 1)
+            if not everyone and item is not None and item.text():
+                continue
+            try:
+                prediction = self.predictor(to_model_input(self._image_input(entry), shape))
+            except NnstudioError as e:
+                self.images.set_answer(row, "—", str(e))
+                continue
+            self.images.set_answer(row, _answer(prediction), prediction.text(3))
 
     def _predict_values(self, *_) -> None:
         if self.predictor is None:
@@ -318,5 +378,6 @@ class PlaygroundPanel(QWidget):
 def _answer(prediction: Prediction) -> str:
     if prediction.probabilities is None:
         return "y = " + ", ".join(f"{v:.6g}" for v in prediction.outputs.ravel())
-    name, p = prediction.top(1)[0]
-    return f"{name} ({p:.1%})"
+    if prediction.probabilities is None:
+        return "y = " + prediction.text()
+    return prediction.text(1)

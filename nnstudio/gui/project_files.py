@@ -25,11 +25,6 @@ def default_project() -> Project:
     return template(DEFAULT_TEMPLATE).project()
 
 
-def _safe_file_name(name: str) -> str:
-    kept = "".join(c if c.isalnum() or c in " -_" else " " for c in name).strip()
-    return "-".join(kept.lower().split()) or "model"
-
-
 class ProjectFiles(QObject):
     """The current file of the window and everything that reads or writes one."""
 
@@ -66,7 +61,7 @@ class ProjectFiles(QObject):
         return self._settings.last_directory
 
     def _suggest(self, suffix: str) -> str:
-        stem = self.path.stem if self.path else _safe_file_name(self._editor.architecture.name)
+        stem = self.path.stem if self.path else dialogs.file_stem(self._editor.architecture.name)
         return os.path.join(self._folder(), stem + suffix)
 
     def _set_path(self, path: Path | None) -> None:

@@ -19,6 +19,7 @@ class Dialogs:
 
     def __init__(self):
         self.open_path = ""
+        self.open_paths = []
         self.save_path = ""
         self.unsaved_answer = "discard"
         self.errors: list[tuple[str, str]] = []
@@ -29,6 +30,9 @@ class Dialogs:
 
     def ask_open_path(self, parent, caption, folder, filters):
         return str(self.open_path)
+
+    def ask_open_paths(self, parent, caption, folder, filters):
+        return [str(p) for p in self.open_paths]
 
     def ask_save_path(self, parent, caption, suggestion, filters):
         self.suggested = suggestion
@@ -54,6 +58,7 @@ def answers(monkeypatch):
     fake = Dialogs()
     for name in (
         "ask_open_path",
+        "ask_open_paths",
         "ask_save_path",
         "ask_unsaved",
         "show_error",

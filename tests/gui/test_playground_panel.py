@@ -107,7 +107,7 @@ def test_a_logic_gate_shows_its_truth_table_and_answers_typed_inputs(window, qtb
     assert [r[1].split()[0] for r in rows] == ["0", "1", "1", "0"]  # it learned XOR
     panel.values.inputs.setText("1, 0")
     panel.values.inputs.returnPressed.emit()
-    assert panel.values.answer.text().startswith("1 (")
+    assert panel.values.answer.text().startswith("1 - ")
     panel.values.inputs.setText("1")
     panel.values.inputs.returnPressed.emit()
     assert panel.values.answer.text() == "The model takes 2 values; received 1."

@@ -20,6 +20,7 @@ import io
 import math
 import os
 import struct
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -294,12 +295,17 @@ def _stretched(image: Image.Image) -> Image.Image:
     return Image.fromarray(np.rint(values).astype(np.uint8))
 
 
+_DECODING = threading.RLock()
+
+
 @contextmanager
 def _reading(label: str) -> Iterator[None]:
     """Pillow's errors (and its warnings, which the test suite makes errors) while opening
     and decoding, as one PlaygroundError that names the file and says what to do."""
     try:
-        with warnings.catch_warnings():
+        # catch_warnings swaps the process's filters: two threads inside it at once could
+        # leave "ignore" on for good, so files are decoded one at a time.
+        with _DECODING, warnings.catch_warnings():
             # Decompression-bomb warnings (the size is checked here) and damaged metadata.
             warnings.simplefilter("ignore")
             yield
