@@ -245,3 +245,28 @@ class RunsPlot(QWidget):
                     name=f"run {run.id}",
                 )
             )
+
+
+def save_png(widgets, path, width: int = 1200) -> None:
+    """Plots (pyqtgraph PlotWidgets) one under the other in a PNG file, each rendered by
+    pyqtgraph's ImageExporter at ``width`` pixels (sharper than a screenshot of the window).
+    Raises OSError if the file cannot be written."""
+    import pyqtgraph.exporters as exporters
+    from PySide6.QtGui import QImage, QPainter
+
+    images = []
+    for widget in widgets:
+        exporter = exporters.ImageExporter(widget.getPlotItem())
+        exporter.parameters()["width"] = width
+        images.append(exporter.export(toBytes=True))
+    height = sum(image.height() for image in images)
+    sheet = QImage(width, max(height, 1), QImage.Format.Format_ARGB32)
+    sheet.fill(widgets[0].backgroundBrush().color() if widgets else QColor("white"))
+    painter = QPainter(sheet)
+    top = 0
+    for image in images:
+        painter.drawImage(0, top, image)
+        top += image.height()
+    painter.end()
+    if not sheet.save(str(path), "PNG"):
+        raise OSError(f"{path} could not be written (is the folder writable?)")

@@ -3,6 +3,7 @@ It only draws: the work happens on the training controller's worker thread."""
 
 from __future__ import annotations
 
+import os
 import time
 
 from PySide6.QtCore import Qt, Signal
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.training.loop import RunInfo
-from nnstudio.gui import theme
+from nnstudio.gui import dialogs, theme
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.settings_form import TrainingSettingsForm
 from nnstudio.gui.training_controller import Outcome, TrainingController
@@ -56,6 +57,8 @@ class TrainingPanel(QWidget):
         self.continue_button.setToolTip("Train for more epochs from the current weights")
         self.reset_button = QPushButton("Reset weights")
         self.reset_button.setToolTip("Forget the trained weights; the next run starts afresh")
+        self.save_plots_button = QPushButton("Save Plots…")
+        self.save_plots_button.setToolTip("Save the loss, accuracy and learning-rate plots as PNG")
         self.progress = QProgressBar()
         self.progress.setFormat("%p%")
         self.status = QLabel("Not trained yet. Choose a dataset in the Data tab, then Train.")
@@ -72,7 +75,10 @@ class TrainingPanel(QWidget):
         start_row, control_row = QHBoxLayout(), QHBoxLayout()
         for row, row_buttons in (
             (start_row, (self.train_button, self.continue_button)),
-            (control_row, (self.pause_button, self.stop_button, self.reset_button)),
+            (
+                control_row,
+                (self.pause_button, self.stop_button, self.reset_button, self.save_plots_button),
+            ),
         ):
             for button in row_buttons:
                 row.addWidget(button)
@@ -107,6 +113,7 @@ class TrainingPanel(QWidget):
         self.pause_button.clicked.connect(self._toggle_pause)
         self.stop_button.clicked.connect(controller.stop)
         self.reset_button.clicked.connect(self.reset_requested)
+        self.save_plots_button.clicked.connect(lambda: self.save_plots())
         controller.started.connect(self.on_started)
         controller.batches.connect(self.on_batches)
         controller.epoch_done.connect(self.on_epoch)
@@ -137,6 +144,26 @@ class TrainingPanel(QWidget):
             self._controller.resume()
         else:
             self._controller.pause()
+
+    def save_plots(self, path: str | None = None) -> bool:
+        """Save the plots as one PNG (asking where when no path is given)."""
+        from nnstudio.gui.plots import save_png
+
+        self.ensure_plots()
+        plots = [self.plots.loss, self.plots.metric, self.plots.rate]
+        stem = dialogs.file_stem(self._editor.architecture.name)
+        suggestion = os.path.join(os.path.expanduser("~"), f"{stem}-plots.png")
+        written = dialogs.save_with(
+            self,
+            "save the plots",
+            suggestion,
+            dialogs.PNG_FILTER,
+            lambda p: save_png(plots, p),
+            path,
+        )
+        if written:
+            self.append_log(f"Saved the plots to {written}")
+        return bool(written)
 
     def update_buttons(self, *_) -> None:
         state = self._controller.state

@@ -164,3 +164,21 @@ def test_accepting_the_fix_makes_the_model_fit_and_trains(window, qtbot, answers
     window.editor.set_training(window.editor.training.replace(epochs=2))
     assert train(window, qtbot).result.ok
     assert np.isfinite(window.editor.runs[-1].history["loss"][-1])
+
+
+def test_the_plots_are_saved_as_one_png(window, qtbot, answers, tmp_path):
+    from PySide6.QtGui import QImage
+
+    open_template(window, qtbot, "xor-network", epochs=20)
+    window.tabs.setCurrentWidget(window.training_panel)
+    train(window, qtbot)
+    answers.save_path = tmp_path / "curves.png"
+    window.training_panel.save_plots_button.click()
+    assert answers.errors == []
+    image = QImage(str(tmp_path / "curves.png"))
+    assert image.width() == 1200
+    # Loss, accuracy and learning rate, one under the other.
+    assert image.height() > 3 * 150
+    assert answers.suggested.endswith("xor-network-2-2-1-plots.png")
+    assert not window.training_panel.save_plots(str(tmp_path / "missing" / "c.png"))
+    assert answers.errors[-1][0] == "Cannot save the plots"
