@@ -58,11 +58,23 @@ class Prediction:
         return "\n".join(f"{name} - {p * 100:.2f}%" for name, p in self.top(k))
 
 
-def probabilities(outputs: np.ndarray, activation: str) -> np.ndarray:
-    """Class probabilities from a classifier's last outputs: softmax outputs as they are, one
-    sigmoid unit as [1 - p, p], several sigmoids as they are, anything else (logits) through
-    a softmax."""
+def probabilities(outputs: np.ndarray, activation: str, kind: str = "unknown") -> np.ndarray:
+    """Class probabilities from a classifier's last outputs (one sample): softmax outputs as
+    they are, one sigmoid unit as [1 - p, p], several sigmoids as they are, anything else
+    (logits) through a softmax.
+
+    ``kind`` is what training made of the outputs (``ModelInfo.outputs``): "values" were
+    trained against 0/1 targets with a loss such as MSE (article 001's perceptron: its one
+    linear unit means class 1 from 0.5), so they are clipped to [0, 1], one as [1 - p, p],
+    several made to sum to 1.
+    """
     outputs = np.asarray(outputs, dtype=np.float64).ravel()
+    if kind == "values" and activation not in ("softmax", "sigmoid"):
+        p = np.clip(outputs, 0, 1)
+        if p.size == 1:
+            return np.array([1 - p[0], p[0]])
+        total = p.sum()
+        return p / total if total > 0 else np.full(p.size, 1 / p.size)
     if activation == "softmax":
         return outputs
     if activation == "sigmoid":
@@ -90,11 +102,14 @@ class Predictor:
     """Calls a built Keras model on one sample through a traced function.
 
     ``class_names`` makes it a classifier (probabilities per class); without them it is a
-    regression (the outputs are the answer). With ``activations=True`` every layer's output
+    regression (the outputs are the answer). ``outputs`` says what training made of the
+    outputs (see ``probabilities``). With ``activations=True`` every layer's output
     comes back too, from the same call.
     """
 
-    def __init__(self, model, class_names=(), *, activations: bool = True) -> None:
+    def __init__(
+        self, model, class_names=(), *, activations: bool = True, outputs: str = "unknown"
+    ) -> None:
         keras = backend.keras()
         tf = backend.tensorflow()
         if not model.inputs:
@@ -111,6 +126,8 @@ class Predictor:
             )
         self.class_names = tuple(class_names)
         self.activation = _last_activation(model)
+        #: What the outputs are (ModelInfo.outputs): "values" are read as 0/1 targets.
+        self.outputs = outputs
         self.layers = list(model.layers) if activations else []
         if activations:
             probe = keras.Model(model.inputs, [layer.output for layer in self.layers])
@@ -138,7 +155,7 @@ class Predictor:
             results = [results]
         values = [np.asarray(r)[0] for r in results]
         outputs = values[-1]
-        probs = probabilities(outputs, self.activation) if self.class_names else None
+        probs = probabilities(outputs, self.activation, self.outputs) if self.class_names else None
         if probs is not None and probs.size != len(self.class_names):
             raise PredictionError(
                 f"the model gives {probs.size} class probabilities but there are "

@@ -198,7 +198,9 @@ class ModelFiles(QObject):
     def _use(self, current: PlaygroundModel, description: str) -> None:
         self.current = current
         dataset = self._session.dataset if current.origin == "trained in the window" else None
-        self._playground.set_model(current.model, current.info.class_names, description, dataset)
+        self._playground.set_model(
+            current.model, current.info.class_names, description, dataset, current.info.outputs
+        )
 
     # Open Model --------------------------------------------------------------------------
 

@@ -51,9 +51,9 @@ def takes_images(input_shape: tuple) -> bool:
     return is_image_input(input_shape) and min(input_shape[:2]) >= 8
 
 
-def _traced(generation: int, model, class_names: tuple[str, ...]) -> tuple[int, Predictor]:
+def _traced(generation: int, model, class_names: tuple, outputs: str) -> tuple[int, Predictor]:
     """The model's Predictor (traced on a worker thread), tagged with the request's number."""
-    return generation, Predictor(model, class_names)
+    return generation, Predictor(model, class_names, outputs=outputs)
 
 
 class DrawPage(QWidget):
@@ -172,8 +172,11 @@ class PlaygroundPanel(QWidget):
 
     # The model -------------------------------------------------------------------------
 
-    def set_model(self, model, class_names, description: str, dataset=None) -> None:
-        """Use a trained model (tracing it happens on a worker thread)."""
+    def set_model(
+        self, model, class_names, description: str, dataset=None, outputs: str = "unknown"
+    ) -> None:
+        """Use a trained model (tracing it happens on a worker thread); ``outputs`` is what
+        its outputs are (ModelInfo.outputs)."""
         self.status.setText(f"Preparing {description}…")
         self._description = description
         self._dataset = dataset
@@ -183,6 +186,7 @@ class PlaygroundPanel(QWidget):
             self._generation,
             model,
             tuple(class_names),
+            outputs,
             finished=self._on_predictor,
             failed=self._on_failed,
         )

@@ -101,6 +101,22 @@ def test_probabilities_however_the_model_ends():
     np.testing.assert_allclose(logits, [0.25, 0.25, 0.5])
 
 
+def test_outputs_trained_as_values_are_read_as_0_or_1_targets(keras):
+    """Article 001's perceptron: one linear unit trained with MSE on 0/1 targets; 0.3 means
+    class 0 (as evaluation reads it), not a logit giving class 1 at 57%."""
+    np.testing.assert_allclose(probabilities([0.3], "linear", "values"), [0.7, 0.3])
+    np.testing.assert_allclose(probabilities([1.4], "linear", "values"), [0.0, 1.0])
+    np.testing.assert_allclose(probabilities([0.2, 0.6], "linear", "values"), [0.25, 0.75])
+    np.testing.assert_allclose(probabilities([-1, -2], "linear", "values"), [0.5, 0.5])
+    # A sigmoid stays a probability whatever the metadata says.
+    np.testing.assert_allclose(probabilities([0.3], "sigmoid", "values"), [0.7, 0.3])
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.set_weights([np.array([[0.1], [0.2]], np.float32), np.array([0.0], np.float32)])
+    prediction = Predictor(model, ("0", "1"), outputs="values")(np.array([1, 1], np.float32))
+    np.testing.assert_allclose(prediction.probabilities, [0.7, 0.3], atol=1e-6)
+    assert prediction.top(1)[0][0] == "0"
+
+
 def test_printed_as_article_000_does():
     prediction = Prediction(
         np.array([0.05, 0.9168, 0.0332]),

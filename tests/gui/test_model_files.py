@@ -128,3 +128,17 @@ def test_a_reopened_project_brings_its_trained_model_to_the_playground(
     assert [table.item(r, 1).text().split()[0] for r in range(4)] == ["0", "1", "1", "0"]
     # Exporting works from the saved weights too.
     assert export(window, qtbot, "keras", tmp_path / "again.keras").exists()
+
+
+def test_a_perceptrons_linear_output_is_read_as_its_0_or_1_target(window, qtbot):
+    """Article 001: one linear unit trained with MSE on AND; 0.25 means 0, not a logit."""
+    open_template(window, qtbot, "logic-gate-perceptron")
+    assert window.editor.dataset.name == "and"
+    outcome = train(window, qtbot)
+    assert outcome.evaluation.accuracy == 1.0
+    assert window.models.current.info.outputs == "values"
+    panel = window.playground
+    window.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.predictor is not None, timeout=60_000)
+    table = panel.values.table
+    assert [table.item(r, 1).text().split()[0] for r in range(4)] == ["0", "0", "0", "1"]

@@ -131,14 +131,8 @@ def class_probabilities(outputs: np.ndarray, info: ModelInfo) -> np.ndarray | No
     if info.task != "classification":
         return None
     outputs = np.asarray(outputs, dtype=np.float64).reshape(len(outputs), -1)
-    if info.outputs == "values":
-        p = np.clip(outputs, 0, 1)
-        if p.shape[1] == 1:
-            return np.hstack([1 - p, p])
-        sums = p.sum(axis=1, keepdims=True)
-        return np.divide(p, sums, out=np.full_like(p, 1 / p.shape[1]), where=sums > 0)
     activation = "sigmoid" if info.outputs == "probabilities" else "linear"
-    return np.stack([probabilities(row, activation) for row in outputs])
+    return np.stack([probabilities(row, activation, info.outputs) for row in outputs])
 
 
 def classify_files(
