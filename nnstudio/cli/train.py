@@ -138,7 +138,14 @@ def _train(architecture, source, settings, args, say) -> int:
             + f" ({len(dataset.x_test):,} test samples)"
         )
     if args.out and result.ok:
-        model.save(args.out)
+        from nnstudio.core.exporting import ExportError, export_model, model_info
+
+        try:  # with its class names inside, for nnstudio predict and File > Open Model
+            info = model_info(architecture, source, settings, dataset)
+            export_model(model, info, "keras", args.out)
+        except ExportError as e:
+            print(f"nnstudio: cannot save the model to {args.out}: {e}", file=sys.stderr)
+            return EXIT_INVALID
         say(f"Saved the model to {args.out}")
     if args.json:
         report = {

@@ -7,6 +7,7 @@ import pytest
 from nnstudio.cli import main
 from nnstudio.core import save_architecture, template
 from nnstudio.core.datasets import DatasetSource
+from nnstudio.core.exporting import read_info
 from nnstudio.core.project import Project, save_project
 from nnstudio.core.resources import resource
 from nnstudio.core.training import TrainingSettings
@@ -51,6 +52,17 @@ def test_train_prints_progress_metrics_and_json(keras, capsys, tmp_path):
     assert "Training XOR network (2-2-1) (9 parameters) on XOR gate" in err
     model = keras.saving.load_model(tmp_path / "xor.keras")
     assert model.count_params() == 9
+    # The class names and input scaling travel with the model (nnstudio predict reads them).
+    info = read_info(tmp_path / "xor.keras")
+    assert info.class_names == ("0", "1")
+    assert info.dataset == "XOR gate"
+    assert info.training["epochs"] == 3
+
+
+def test_a_model_saved_where_it_cannot_go_is_a_message(keras, capsys, tmp_path):
+    args = ["train", tpl("xor-network"), "--dataset", "xor", "--epochs", "1"]
+    assert main([*args, "--out", str(tmp_path / "xor.h5")]) == 1
+    assert "cannot save the model to" in capsys.readouterr().err
 
 
 def test_train_a_function_without_json(keras, capsys):
