@@ -21,7 +21,10 @@ LINE_LENGTH = 88
 def py(value: Any) -> str:
     """A Python literal in the style ruff format writes it."""
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        text = json.dumps(value, ensure_ascii=False)
+        if value.count('"') > value.count("'"):  # fewer escapes in single quotes
+            return "'" + text[1:-1].replace('\\"', '"').replace("'", "\\'") + "'"
+        return text
     if isinstance(value, tuple):
         inner = ", ".join(py(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
@@ -42,7 +45,9 @@ def _arguments(layer: LayerConfig, name: str | None) -> list[str]:
     return args
 
 
-def _call(function: str, args: list[str], indent: int) -> str:
+def call_line(function: str, args: list[str], indent: int) -> str:
+    """``function(args),`` at ``indent``, one argument per line if it is too long (as ruff
+    format keeps it, with its trailing comma)."""
     pad = " " * indent
     line = f"{pad}{function}({', '.join(args)}),"
     if len(line) <= LINE_LENGTH:
@@ -63,11 +68,28 @@ def _explicit_names(arch: Architecture) -> list[str | None]:
     return out
 
 
+def _escaped(text: str) -> str:
+    """Text safe inside a docstring: no closing quotes, no escapes."""
+    return text.replace("\\", "\\\\").replace('"""', "'''")
+
+
 def _docstring_text(text: str) -> str:
-    """Text safe inside a docstring (no closing quotes, no escapes) and wrapped to the line
-    length, paragraph by paragraph."""
-    paragraphs = text.replace("\\", "\\\\").replace('"""', "'''").split("\n")
-    return "\n".join(textwrap.fill(p, LINE_LENGTH) for p in paragraphs)
+    """Text safe inside a docstring and wrapped to the line length, paragraph by paragraph."""
+    return "\n".join(textwrap.fill(p, LINE_LENGTH) for p in _escaped(text).split("\n"))
+
+
+def docstring(text: str, indent: int = 4) -> list[str]:
+    """A function's docstring of free text (a dataset's name, say), wrapped to the line
+    length."""
+    lines = textwrap.wrap(
+        _escaped(" ".join(text.split())),
+        LINE_LENGTH - 3,  # room for the closing quotes
+        initial_indent=" " * indent + '"""',
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [*lines[:-1], lines[-1] + '"""']
 
 
 def docstring_lines(arch: Architecture, what: str, usage: str) -> list[str]:
@@ -89,7 +111,7 @@ def build_model_lines(arch: Architecture) -> list[str]:
         f"            keras.Input(shape={py(tuple(arch.input_shape))}),",
     ]
     for layer, name in zip(arch.layers, _explicit_names(arch), strict=True):
-        lines.append(_call(f"layers.{layer.type}", _arguments(layer, name), indent=12))
+        lines.append(call_line(f"layers.{layer.type}", _arguments(layer, name), indent=12))
     return [*lines, "        ],", f"        name={py(model_name(arch))},", "    )"]
 
 

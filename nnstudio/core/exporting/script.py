@@ -12,15 +12,21 @@ from __future__ import annotations
 
 from nnstudio.core.architecture import architecture_from_dict
 from nnstudio.core.building import model_name
-from nnstudio.core.codegen import LINE_LENGTH, build_model_lines, docstring_lines, py
+from nnstudio.core.codegen import (
+    build_model_lines,
+    call_line,
+    docstring_lines,
+    py,
+)
 from nnstudio.core.datasets import DatasetError, source_from_dict
 from nnstudio.core.errors import NnstudioError
-from nnstudio.core.exporting.describe import IMAGE_SOURCES, training_plan
+from nnstudio.core.exporting.describe import IMAGE_SOURCES, stand_in
 from nnstudio.core.exporting.formats import ExportError
 from nnstudio.core.exporting.metadata import ModelInfo
-from nnstudio.core.exporting.script_data import DataCode, data_code, literal
+from nnstudio.core.exporting.script_data import DataCode, constant_lines, data_code
 from nnstudio.core.training.settings import OPTIMIZERS, TrainingSettings, settings_from_dict
-from nnstudio.core.training.tasks import Plan
+from nnstudio.core.training.tasks import Plan, TrainingError
+from nnstudio.core.training.tasks import plan as task_plan
 
 
 def _parts(info: ModelInfo):
@@ -39,19 +45,14 @@ def _parts(info: ModelInfo):
         raise ExportError(f"the model's nnstudio metadata cannot be used: {e}") from None
 
 
-def _list_constant(name: str, values: list, comment: str) -> list[str]:
-    line = f"{name} = {literal(values)}"
-    if len(line) <= LINE_LENGTH:
-        return [f"#: {comment}", line]
-    return [f"#: {comment}", f"{name} = [", *(f"    {literal(v)}," for v in values), "]"]
-
-
-def _optimizer(settings: TrainingSettings) -> str:
+def _optimizer(settings: TrainingSettings) -> list[str]:
+    """The ``optimizer=...`` argument of ``compile``."""
     args = ["learning_rate=LEARNING_RATE"]
     if settings.optimizer == "sgd":
         args += [f"momentum={settings.momentum!r}"] if settings.momentum else []
         args += ["nesterov=True"] if settings.nesterov else []
-    return f"keras.optimizers.{OPTIMIZERS[settings.optimizer][0]}({', '.join(args)})"
+    name = f"optimizer=keras.optimizers.{OPTIMIZERS[settings.optimizer][0]}"
+    return call_line(name, args, indent=8).splitlines()
 
 
 def _loss(plan: Plan) -> str:
@@ -87,7 +88,7 @@ def _helpers(plan: Plan, input_shape: tuple) -> list[str]:
     scaled = 'x.astype("float32") / scale'
     return [
         "def prepare(x):",
-        '    """Inputs as the model takes them: float32, images\' pixels divided by 255'
+        '    """Inputs as the model takes them: float32, pixels / 255'
         + (', in INPUT_SHAPE."""' if reshape else '."""'),
         "    scale = 255.0 if x.dtype == np.uint8 else 1.0",
         f"    return ({scaled}).reshape((len(x), *INPUT_SHAPE))"
@@ -209,7 +210,7 @@ def _main(settings: TrainingSettings, plan: Plan, data: DataCode, image: bool) -
     lines += [
         "    keras.utils.set_random_seed(SEED)",
         f"    {trainer}.compile(",
-        f"        optimizer={_optimizer(settings)},",
+        *_optimizer(settings),
         f"        loss={_loss(plan)},",
         f"        metrics=[{_metric(plan)}],",
         "    )",
@@ -220,7 +221,9 @@ def _main(settings: TrainingSettings, plan: Plan, data: DataCode, image: bool) -
     if data.may_lack_test:
         lines.append("    if x_test is not None:")
     lines += [
-        f"{test}print(model.evaluate(x_test, y_test, verbose=0, return_dict=True))",
+        # The trainer: the model is compiled inside it when it augments (Random* layers do
+        # nothing outside training).
+        f"{test}print({trainer}.evaluate(x_test, y_test, verbose=0, return_dict=True))",
         "    model.save(MODEL_FILE)",
         '    print(f"Saved the trained model to {MODEL_FILE}")',
     ]
@@ -229,37 +232,39 @@ def _main(settings: TrainingSettings, plan: Plan, data: DataCode, image: bool) -
 
 def _constants(info: ModelInfo, settings: TrainingSettings, data: DataCode, arch) -> list[str]:
     names = list(info.class_names)
-    comment = "The classes, in the order of the model's outputs" if names else "None: numbers"
-    lines = _list_constant("CLASS_NAMES", names, comment)
-    seed = settings.seed if settings.seed is not None else 0
+    note = (
+        "the classes, in the order of the model's outputs"
+        if names
+        else "no classes: the model predicts numbers"
+    )
     values = [
-        ("INPUT_SHAPE", py(tuple(arch.input_shape)), "one sample, without the batch axis"),
+        ("CLASS_NAMES", names, note),
+        ("INPUT_SHAPE", tuple(arch.input_shape), "one sample, without the batch axis"),
         (
             "SEED",
-            str(seed),
-            "" if settings.seed is not None else "nnstudio chose a new one per run",
+            settings.seed if settings.seed is not None else 0,
+            "" if settings.seed is not None else "nnstudio draws a new seed for each run",
         ),
-        ("LEARNING_RATE", repr(float(settings.effective_learning_rate)), ""),
-        ("BATCH_SIZE", str(settings.batch_size), ""),
-        ("EPOCHS", str(settings.epochs), ""),
+        ("LEARNING_RATE", float(settings.effective_learning_rate), ""),
+        ("BATCH_SIZE", settings.batch_size, ""),
+        ("EPOCHS", settings.epochs, ""),
     ]
     if settings.validation == "split":
-        values.append(("VALIDATION_SPLIT", repr(settings.validation_split), ""))
-    values.append(("MODEL_FILE", py(f"{model_name(arch)}.keras"), "where the trained model goes"))
-    for name, value, note in [*values, *data.constants]:
-        lines.append(f"{name} = {value}" + (f"  # {note}" if note else ""))
-    return lines
+        values.append(("VALIDATION_SPLIT", settings.validation_split, ""))
+    values.append(("MODEL_FILE", f"{model_name(arch)}.keras", "where the trained model goes"))
+    return [line for c in [*values, *data.constants] for line in constant_lines(*c)]
 
 
 def training_script(info: ModelInfo) -> str:
     """The Python script that rebuilds and trains the model described by ``info``."""
     arch, settings, source = _parts(info)
-    plan = training_plan(arch, info.class_names, settings)
-    if plan is None:
+    try:
+        plan = task_plan(arch, stand_in(arch, info.class_names, info.dataset), settings)
+    except TrainingError as e:
         raise ExportError(
-            f"{info.name} does not fit its dataset {info.dataset or source.name} any more: "
-            "fix the model (nnstudio train says how) before exporting its training"
-        )
+            f"{info.name} cannot be trained on {info.dataset or source.name} as it stands, so "
+            f"there is no training to export: {e}"
+        ) from None
     data = data_code(source, tuple(arch.input_shape), info.dataset)
     image = source.name in IMAGE_SOURCES
     usage = (

@@ -19,8 +19,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from nnstudio.core.codegen import py
+from nnstudio.core.codegen import LINE_LENGTH, docstring, py
 from nnstudio.core.datasets import FUNCTION_DEFAULTS, DatasetSource
 from nnstudio.core.datasets.bundled import SAMPLES
 from nnstudio.core.datasets.downloads import KERAS_SETS
@@ -44,19 +45,44 @@ class DataCode:
     #: Import lines of the standard library, and of third parties beyond keras, numpy, layers.
     stdlib: set[str] = field(default_factory=set)
     imports: set[str] = field(default_factory=set)
-    #: Constants for the top of the script: (name, Python literal, comment).
-    constants: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Constants for the top of the script: (name, value, comment).
+    constants: list[tuple[str, Any, str]] = field(default_factory=list)
     #: Whether the test split may be missing (x_test is None).
     may_lack_test: bool = False
 
 
-def literal(value) -> str:
+def literal(value: Any) -> str:
     """A Python literal of JSON-like data, in ruff format's style (double quotes)."""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(literal(v) for v in value) + "]"
     return py(value)
+
+
+def literal_lines(head: str, value: Any, indent: int = 0, tail: str = "") -> list[str]:
+    """``head``, the literal of ``value`` and ``tail`` as ruff format writes them: on one line
+    if it fits, else one item per line with a trailing comma (recursively). A line that cannot
+    be shorter (a long path) is excused from the line length."""
+    pad = " " * indent
+    line = f"{pad}{head}{literal(value)}{tail}"
+    if len(line) <= LINE_LENGTH or not isinstance(value, dict | list) or not value:
+        return [line + ("  # noqa: E501" if len(line) > LINE_LENGTH else "")]
+    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+    items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    lines = [f"{pad}{head}{opening}"]
+    for key, item in items:
+        lines += literal_lines("" if key is None else f"{literal(key)}: ", item, indent + 4, ",")
+    return [*lines, f"{pad}{closing}{tail}"]
+
+
+def constant_lines(name: str, value: Any, note: str = "") -> list[str]:
+    """``NAME = value  # note``; the note goes above when the line would be too long."""
+    line = f"{name} = {literal(value)}  # {note}"
+    if note and len(line) <= LINE_LENGTH:
+        return [line]
+    above = [f"# {note[:1].upper()}{note[1:]}."] if note else []
+    return [*above, *literal_lines(f"{name} = ", value)]
 
 
 def data_code(source: DatasetSource, input_shape: tuple, title: str) -> DataCode:
@@ -131,10 +157,12 @@ def _function(source: DatasetSource) -> DataCode:
     count, noise = int(options["count"]), float(options["noise"])
     tests = max(2, count // 5)
     body = f"    return {text}" if "x" in names else f"    return np.full_like(x, {text})"
+    if len(body) > LINE_LENGTH:  # kept as typed, on one line
+        body += "  # noqa: E501  # fmt: skip"
     lines = []
     for own in sorted(names & set(_OWN_FUNCTIONS)):
         lines += [*_OWN_FUNCTIONS[own], "", ""]
-    lines += ["def f(x):", f'    """The function to learn: f(x) = {text}."""', body, "", ""]
+    lines += ["def f(x):", *docstring(f"The function to learn: f(x) = {text}."), body, "", ""]
     lines += [
         "def load_data():",
         f'    """{count:,} points of f(x) on [{low:g}, {high:g}] and {tests:,} random test points,',
@@ -163,13 +191,13 @@ def _folder(source: DatasetSource, input_shape: tuple) -> DataCode:
     root = Path(source.path or ".")
     train, test = (root, None) if not root.is_dir() else find_splits(root)
     # nnstudio reads the images at the model's size and colour; Keras' defaults otherwise.
-    options = []
+    size = color = None
     if len(input_shape) == 3 and None not in input_shape:
+        size = tuple(input_shape[:2])
         color = "grayscale" if input_shape[2] == 1 else "rgb"
-        options = [
-            f"        color_mode={py(color)},",
-            f"        image_size={py(tuple(input_shape[:2]))},",
-        ]
+    size, color = source.options.get("size", size), source.options.get("color", color)
+    options = [f"        color_mode={py(color)},"] if color else []
+    options += [f"        image_size={py(tuple(size))},"] if size else []
     seed = int(source.options.get("seed", 0))
     return DataCode(
         [
@@ -196,8 +224,8 @@ def _folder(source: DatasetSource, input_shape: tuple) -> DataCode:
             "    return (x[order], y[order]), test",
         ],
         constants=[
-            ("TRAIN_FOLDER", py(str(train)), "one subfolder of images per class"),
-            ("TEST_FOLDER", py(None if test is None else str(test)), "None: no test images"),
+            ("TRAIN_FOLDER", str(train), "one subfolder of images per class"),
+            ("TEST_FOLDER", None if test is None else str(test), "None: no test images"),
         ],
         may_lack_test=True,
     )
@@ -208,12 +236,13 @@ def _nnstudio(source: DatasetSource, title: str) -> DataCode:
     return DataCode(
         [
             "def load_data():",
-            f'    """{what}, loaded by nnstudio: this dataset needs nnstudio installed."""',
+            *docstring(f"{what}, loaded by nnstudio: this dataset needs nnstudio installed."),
             "    from nnstudio.core.datasets import load_dataset, source_from_dict",
             "",
-            f"    source = source_from_dict({literal(source.to_dict())})",
+            "    source = source_from_dict(DATASET)",
             "    data = load_dataset(source, INPUT_SHAPE)",
             "    return (data.x_train, data.y_train), (data.x_test, data.y_test)",
         ],
+        constants=[("DATASET", source.to_dict(), "where the data is, as nnstudio saved it")],
         may_lack_test=True,
     )
