@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import zipfile
 from pathlib import Path
 
 from nnstudio.cli.status import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
@@ -39,25 +38,44 @@ def add_parser(commands) -> None:
     )
 
 
-def _is_keras_model(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return "config.json" in archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
-
-
-def _model_and_info(path: Path, fmt: str):
-    """(model or None, ModelInfo) of a .keras model or a project."""
-    from nnstudio.core.exporting import load_model, model_info, project_model
+def _script_info(path: Path):
+    """The metadata the python format is written from, without TensorFlow: a project's, or the
+    nnstudio.json exported with a model."""
+    from nnstudio.core.exporting import (
+        ExportError,
+        MetadataError,
+        ModelFileError,
+        is_model_file,
+        model_info,
+        read_info,
+    )
     from nnstudio.core.project import open_file
 
-    if path.suffix.lower() == ".keras" or _is_keras_model(path):
-        return load_model(path)
-    project = open_file(path)
-    if fmt == "python":  # the script trains the model: no weights needed
-        return None, model_info(project.architecture, project.dataset, project.training)
-    return project_model(project)
+    if not is_model_file(path):
+        project = open_file(path)
+        return model_info(project.architecture, project.dataset, project.training)
+    try:
+        info = read_info(path)
+    except (ExportError, MetadataError) as e:
+        raise ModelFileError(str(e)) from None
+    if info is None:
+        raise ModelFileError(
+            "carries no nnstudio metadata: the python format rebuilds a model from the "
+            "architecture and training settings nnstudio saves with it; export the script "
+            "from the model's project instead"
+        )
+    return info
+
+
+def _report(info, fmt: str, written: Path) -> None:
+    print(f"Exported {info.name} as {fmt} to {written}")
+    if info.class_names:
+        shown = ", ".join(info.class_names[:12]) + (", ..." if len(info.class_names) > 12 else "")
+        numbered = " (numbered: the model carries no class names)" if info.guessed else ""
+        print(f"Classes: {shown}{numbered}")
+    print(f"Inputs: {info.scaling_text}")
+    if fmt == "python":
+        print(f"Train it again with: python {written}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         ModelFileError,
         default_path,
         export_model,
+        open_trained,
     )
     from nnstudio.core.project import ProjectFormatError
 
@@ -84,11 +103,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     out = Path(args.out) if args.out else default_path(path, fmt)
     try:
-        model, info = _model_and_info(path, fmt)
+        # The script trains the model: it needs no weights (nor TensorFlow to write it).
+        model, info = (None, _script_info(path)) if fmt == "python" else open_trained(path)
     except (ModelFileError, ProjectFormatError) as e:
         print(f"nnstudio: {args.model}: {e}", file=sys.stderr)
         return EXIT_UNREADABLE
-    except NnstudioError as e:  # untrained, weights of another model, metadata unusable
+    except NnstudioError as e:  # untrained, weights of another model, an invalid model
         print(f"nnstudio: {args.model}: {e}", file=sys.stderr)
         return EXIT_INVALID
     try:
@@ -96,9 +116,5 @@ def run(args: argparse.Namespace) -> int:
     except ExportError as e:
         print(f"nnstudio: cannot export {args.model} as {fmt}: {e}", file=sys.stderr)
         return EXIT_INVALID
-    print(f"Exported {info.name} as {fmt} to {written}")
-    if info.class_names:
-        shown = ", ".join(info.class_names[:12]) + (", ..." if len(info.class_names) > 12 else "")
-        print(f"Classes: {shown}")
-    print(f"Inputs: {info.scaling_text}")
+    _report(info, fmt, written)
     return EXIT_OK

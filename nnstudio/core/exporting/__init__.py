@@ -2,7 +2,7 @@
 ONNX, a Python script), the metadata that travels with them (class names, input scaling), and
 opening a .keras model safely.
 
->>> model, info = project_model(load_project("faces.nnstudio"))   # doctest: +SKIP
+>>> model, info = open_trained("faces.nnstudio")                   # doctest: +SKIP
 >>> export_model(model, info, "onnx", "faces.onnx")                # doctest: +SKIP
 >>> model, info = load_model("faces.keras")                        # doctest: +SKIP
 >>> info.class_names, info.scaling                                 # doctest: +SKIP
@@ -20,7 +20,13 @@ from nnstudio.core.exporting.formats import (
     export_model,
     read_info,
 )
-from nnstudio.core.exporting.loading import ModelFileError, UnsafeModelError, load_model
+from nnstudio.core.exporting.loading import (
+    ModelFileError,
+    UnsafeModelError,
+    is_model_file,
+    load_model,
+    open_trained,
+)
 from nnstudio.core.exporting.metadata import MetadataError, ModelInfo, info_from_dict
 from nnstudio.core.exporting.script import training_script
 from nnstudio.core.exporting.weights import (
@@ -42,9 +48,11 @@ __all__ = [
     "default_path",
     "export_model",
     "info_from_dict",
+    "is_model_file",
     "load_model",
     "model_from_weights",
     "model_info",
+    "open_trained",
     "project_model",
     "read_info",
     "training_script",

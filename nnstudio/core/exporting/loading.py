@@ -190,3 +190,30 @@ def _unsafe_message(reason: str) -> str:
         "opens models made of Keras' own layers only; if you trust the file, load it in Python "
         "with the code that defined it and keras.saving.load_model(path, safe_mode=False)"
     )
+
+
+def is_model_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is meant as a model rather than a project: a .keras file (under any
+    name), a folder (a SavedModel), or another model format."""
+    path = Path(path)
+    if path.is_dir() or path.suffix.lower() in (".keras", *OTHER_FORMATS):
+        return True
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return CONFIG_FILE in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def open_trained(path: str | os.PathLike) -> tuple[Any, ModelInfo]:
+    """A trained model and its metadata from a .keras file or a project with trained weights.
+
+    Raises ModelFileError or ProjectFormatError if the file cannot be read, UntrainedError if
+    the project has no weights for its model.
+    """
+    if is_model_file(path):
+        return load_model(path)
+    from nnstudio.core.exporting.weights import project_model
+    from nnstudio.core.project import open_file
+
+    return project_model(open_file(path))
