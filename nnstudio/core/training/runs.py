@@ -4,6 +4,8 @@ deep, dropout, more epochs and a CNN)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -104,6 +106,28 @@ def run_from_dict(doc: Any) -> RunRecord:
         return RunRecord(**doc)
     except (TypeError, NnstudioError) as e:
         raise RunFormatError(f"run {doc.get('id')}: {e}") from None
+
+
+def history_csv(record: RunRecord) -> str:
+    """The run's per-epoch history as CSV: an ``epoch`` column (1, 2, ...), then one column per
+    logged value in the order Keras logged them (loss, accuracy, val_loss, ..., learning_rate).
+    A value missing for an epoch (or not a number, in a file edited by hand) is left empty."""
+    history = {k: v for k, v in record.history.items() if k != "epoch"}
+    rows = max((len(v) for v in history.values()), default=0)
+    # A continued run's history holds its own epochs only: they end at record.epochs.
+    first = max(record.epochs - rows, 0) + 1
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["epoch", *history])
+    for i in range(rows):
+        writer.writerow([first + i, *(_cell(values, i) for values in history.values())])
+    return out.getvalue()
+
+
+def _cell(values: list, i: int) -> str:
+    value = values[i] if i < len(values) else None
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return repr(float(value)) if is_number else ""
 
 
 def _layers(architecture: dict) -> str:

@@ -4,7 +4,14 @@ import pytest
 
 from nnstudio.core import summarize, template
 from nnstudio.core.training import TrainingSettings
-from nnstudio.core.training.runs import RunFormatError, RunRecord, differences, run_from_dict, thin
+from nnstudio.core.training.runs import (
+    RunFormatError,
+    RunRecord,
+    differences,
+    history_csv,
+    run_from_dict,
+    thin,
+)
 
 
 def record(id_, model_id, epochs, accuracy, dropout=False):
@@ -62,3 +69,29 @@ def test_thin_keeps_the_shape_of_a_curve():
     assert len(thinned) == 1000
     assert thinned[0] == pytest.approx(4.5)
     assert thin([1.0, 2.0], 1000) == [1.0, 2.0]
+
+
+def test_history_csv_has_one_row_per_epoch():
+    run = record(5, "mnist-cnn", 2, 0.96)
+    run.history.update(val_loss=[0.6, 0.4], learning_rate=[0.001, 0.001])
+    assert history_csv(run) == (
+        "epoch,loss,accuracy,val_loss,learning_rate\n1,0.5,0.9,0.6,0.001\n2,0.3,0.96,0.4,0.001\n"
+    )
+
+
+def test_history_csv_of_a_continued_run_counts_on():
+    run = record(6, "mnist-cnn", 5, 0.97)  # 3 epochs before, these 2 epochs end at 5
+    assert history_csv(run).splitlines()[1:] == ["4,0.5,0.9", "5,0.3,0.97"]
+
+
+def test_history_csv_leaves_missing_values_empty():
+    run = record(7, "mnist-cnn", 3, 0.9)
+    run.history.update(loss=[0.5, None, 0.2], learning_rate=[0.01], accuracy=[0.8, 0.85, 0.9])
+    assert history_csv(run).splitlines() == [
+        "epoch,loss,accuracy,learning_rate",
+        "1,0.5,0.8,0.01",
+        "2,,0.85,",
+        "3,0.2,0.9,",
+    ]
+    run.history.clear()
+    assert history_csv(run) == "epoch\n"
