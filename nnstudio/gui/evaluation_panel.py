@@ -182,34 +182,13 @@ class EvaluationPanel(QWidget):
         _fill(self.rows, rows)
 
     def _show_regression(self, e: Evaluation, weights: list) -> None:
+        from nnstudio.gui.plots import FunctionPlot, weights_text
+
         self.stack.setCurrentWidget(self.regression)
-        if weights and sum(w.size for w in weights) <= 20:
-            shown = "; ".join(np.array2string(np.asarray(w), precision=5) for w in weights)
-            self.weights.setText(f"Learned weights (Keras' get_weights): {shown}")
-        else:
-            total = sum(w.size for w in weights)
-            self.weights.setText(f"{total:,} learned weights." if weights else "")
+        self.weights.setText(weights_text(weights or []))
         if e.x.shape[1:] != (1,):
             return
-        from nnstudio.gui.plots import RUN_COLORS, plot_widget, pyqtgraph
-
-        pg = pyqtgraph()
         if self._plot is None:
-            self._plot = plot_widget(self.palette(), "The learned function", "y", "x")
+            self._plot = FunctionPlot()
             self.regression_plot_host.insertWidget(0, self._plot, 1)
-        item = self._plot.getPlotItem()
-        item.clear()
-        order = np.argsort(e.x[:, 0])
-        x = e.x[order, 0]
-        item.plot(
-            x,
-            np.ravel(e.y_true)[order],
-            pen=None,
-            symbol="o",
-            symbolSize=4,
-            symbolBrush=RUN_COLORS[0],
-            name="data",
-        )
-        item.plot(
-            x, np.ravel(e.outputs)[order], pen=pg.mkPen(RUN_COLORS[1], width=3), name="the model"
-        )
+        self._plot.show_function(e.x[:, 0], e.y_true, e.x[:, 0], e.outputs)

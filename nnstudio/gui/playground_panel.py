@@ -120,11 +120,30 @@ class ValuesPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setToolTip("Every combination of 0 and 1 inputs, with the model's answer")
-        layout = QVBoxLayout(self)
+        self.weights = QLabel()
+        self.weights.setWordWrap(True)
+        self.weights.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.function = None  # a FunctionPlot, made for a regression of one x
+        self._layout = layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Inputs:"))
         layout.addWidget(self.inputs)
         layout.addWidget(self.answer)
+        layout.addWidget(self.weights)
         layout.addWidget(self.table, 1)
+
+    def show_function(self, x, y, model_x, model_y) -> None:
+        """The learned curve over the data (a regression of one x)."""
+        from nnstudio.gui.plots import FunctionPlot
+
+        if self.function is None:
+            self.function = FunctionPlot()
+            self._layout.addWidget(self.function, 2)
+        self.function.show_function(x, y, model_x, model_y)
+        self.function.show()
+
+    def hide_function(self) -> None:
+        if self.function is not None:
+            self.function.hide()
 
 
 class PlaygroundPanel(QWidget):
@@ -235,6 +254,7 @@ class PlaygroundPanel(QWidget):
             ],
         )
         self._fill_truth_table()
+        self._show_function()
         self._answer_images(everyone=True)
         self.bars.clear("Draw, open an image or type values to ask the model.")
         self._on_page_changed()
@@ -354,6 +374,28 @@ class PlaygroundPanel(QWidget):
         prediction = self._show(lambda: np.array(numbers, np.float32).reshape(shape))
         if prediction is not None:
             self.values.answer.setText(_answer(prediction))
+            function = self.values.function
+            if size == 1 and prediction.probabilities is None and function is not None:
+                function.mark(numbers[0], float(prediction.outputs.ravel()[0]))
+
+    def _show_function(self) -> None:
+        """A small model's learned weights; a regression of one x as a curve over its data."""
+        from nnstudio.gui.plots import weights_text
+
+        predictor = self.predictor
+        arrays = [a for _, _, layer in predictor.weights() for a in layer]
+        self.values.weights.setText(weights_text(arrays))
+        one_x = math.prod(predictor.input_shape) == 1 and not predictor.class_names
+        data = self._dataset
+        if not one_x or data is None or data.x_train.shape[1:] != predictor.input_shape:
+            self.values.hide_function()
+            return
+        x, y = data.x_train.ravel(), data.y_train.ravel()
+        low, high = float(x.min()), float(x.max())
+        margin = (high - low) * 0.1 or 1.0
+        grid = np.linspace(low - margin, high + margin, 200, dtype=np.float32)
+        learned = np.asarray(predictor.model(grid.reshape(-1, *predictor.input_shape))).ravel()
+        self.values.show_function(x, y, grid, learned)
 
     def _fill_truth_table(self) -> None:
         table = self.values.table

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -270,3 +271,62 @@ def save_png(widgets, path, width: int = 1200) -> None:
     painter.end()
     if not sheet.save(str(path), "PNG"):
         raise OSError(f"{path} could not be written (is the folder writable?)")
+
+
+def weights_text(weights: Sequence[np.ndarray], limit: int = 20) -> str:
+    """A small model's learned weights as Keras' get_weights lists them (article 000 reads
+    2x + 1 in them); only their count for a model with more than ``limit``."""
+    total = sum(np.size(w) for w in weights)
+    if not weights:
+        return ""
+    if total > limit:
+        return f"{total:,} learned weights."
+    shown = "; ".join(np.array2string(np.asarray(w), precision=5) for w in weights)
+    return f"Learned weights (Keras' get_weights): {shown}"
+
+
+class FunctionPlot(QWidget):
+    """A regression of one x: the data as dots, the model's answers as a line, and (once
+    ``mark`` is called) the point just asked."""
+
+    def __init__(self, title: str = "The learned function", parent=None) -> None:
+        super().__init__(parent)
+        self.widget = plot_widget(self.palette(), title, "y", "x")
+        self.widget.setToolTip("The data the model learned from (dots) and its answers (line)")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.widget)
+        self._marker = None
+
+    def show_function(self, x, y, model_x, model_y) -> None:
+        pg = pyqtgraph()
+        item = self.widget.getPlotItem()
+        item.clear()
+        self._marker = None
+        order = np.argsort(np.ravel(x))
+        item.plot(
+            np.ravel(x)[order],
+            np.ravel(y)[order],
+            pen=None,
+            symbol="o",
+            symbolSize=4,
+            symbolBrush=RUN_COLORS[0],
+            name="data",
+        )
+        order = np.argsort(np.ravel(model_x))
+        item.plot(
+            np.ravel(model_x)[order],
+            np.ravel(model_y)[order],
+            pen=pg.mkPen(RUN_COLORS[1], width=3),
+            name="the model",
+        )
+
+    def mark(self, x: float, y: float) -> None:
+        """Show the point (x, the model's y) just asked."""
+        if self._marker is None:
+            self._marker = self.widget.getPlotItem().plot(
+                [x], [y], pen=None, symbol="x", symbolSize=14, symbolBrush=RUN_COLORS[3],
+                symbolPen=RUN_COLORS[3], name="asked",
+            )  # fmt: skip
+        else:
+            self._marker.setData([x], [y])

@@ -80,6 +80,6 @@ def test_regression_shows_the_learned_function_and_weights(window, qtbot):
     assert abs(kernel - 2) < 0.2
     assert abs(bias - 1) < 0.3
     # The plot holds the data and the model's line over the same x.
-    data, model = panel._plot.getPlotItem().listDataItems()
+    data, model = panel._plot.widget.getPlotItem().listDataItems()
     assert len(data.getData()[0]) == len(model.getData()[0]) > 100
     assert np.allclose(model.getData()[1], 2 * model.getData()[0] + 1, atol=0.3)

@@ -144,3 +144,32 @@ def test_mosaics():
     strip = mosaic(np.arange(40, dtype=np.float32))
     assert strip.shape == (2, 32)
     assert np.isnan(strip[1, 8:]).all()
+
+
+def test_a_learned_function_is_asked_plotted_and_its_weights_shown(window, qtbot):
+    """Article 000: type an x, get y; the learned line over 2x + 1; get_weights near [2, 1]."""
+    open_template(window, qtbot, "linear-function", epochs=60)
+    assert train(window, qtbot).result.ok
+    panel = show_playground(window, qtbot)
+    assert panel.inputs.currentWidget() is panel.values
+    text = panel.values.weights.text()
+    assert text.startswith("Learned weights (Keras' get_weights): ")
+    kernel, bias = (float(v.strip("[] ")) for v in text.split(": ")[1].split(";"))
+    assert abs(kernel - 2) < 0.2
+    assert abs(bias - 1) < 0.3
+    function = panel.values.function
+    assert function.isVisible()
+    data, line = function.widget.getPlotItem().listDataItems()
+    assert len(data.getData()[0]) == 1000  # the article's 1,000 points
+    lx, ly = line.getData()
+    np.testing.assert_allclose(ly, kernel * lx + bias, atol=1e-4)
+    # A little beyond the data's [1, 2].
+    assert lx.min() < 1
+    assert lx.max() > 2
+    panel.values.inputs.setText("1.5")
+    panel.values.inputs.returnPressed.emit()
+    y = float(panel.values.answer.text().removeprefix("y = "))
+    assert y == pytest.approx(kernel * 1.5 + bias, abs=1e-4)
+    marker = function.widget.getPlotItem().listDataItems()[-1]
+    assert tuple(marker.getData()[0]) == (1.5,)
+    assert marker.getData()[1][0] == pytest.approx(y, abs=1e-4)
