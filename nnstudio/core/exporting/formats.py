@@ -203,6 +203,7 @@ def _onnx(model, info: ModelInfo, path: Path) -> None:
         old, new = output.name, f"output_{index}"
         for node in graph.node:
             node.output[:] = [new if name == old else name for name in node.output]
+            node.input[:] = [new if name == old else name for name in node.input]
         output.name = new
         output.type.tensor_type.shape.dim[0].dim_param = "batch"
     entry = proto.metadata_props.add()

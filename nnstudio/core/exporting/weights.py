@@ -49,13 +49,14 @@ def project_model(project: Project, dataset: Dataset | None = None) -> tuple[obj
     weights = project.weights
     if weights is None:
         raise UntrainedError(
-            f"{project.name} has no trained weights: train it first (in the window, or with "
-            "nnstudio train PROJECT), save the project, then export it"
+            f"{project.name} has no trained weights: train it first, in the window (then save "
+            "the project) or with nnstudio train PROJECT --out MODEL.keras (then export "
+            "MODEL.keras)"
         )
     if not weights.fits(project.architecture):
         raise UntrainedError(
             f"the weights saved in {project.name} belong to an earlier version of its model "
-            "(the layers changed since it was trained): train it again first"
+            "(the layers changed since it was trained): train it again and save the project"
         )
     model = model_from_weights(project.architecture, weights)
     info = model_info(project.architecture, project.dataset, project.training, dataset)
