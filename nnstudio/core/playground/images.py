@@ -203,7 +203,8 @@ def _box(image: ImageInput, crop: Crop | None) -> tuple[float, float, float, flo
         ) from None
     left, top = max(x, 0), max(y, 0)
     right, bottom = min(x + w, width), min(y + h, height)
-    if not all(map(math.isfinite, (x, y, w, h))) or right - left < 1 or bottom - top < 1:
+    tiny = 1 - 1e-6  # 0.485 + 1.0 - 0.485 is 0.99999... in floating point: still one pixel
+    if not all(map(math.isfinite, (x, y, w, h))) or right - left < tiny or bottom - top < tiny:
         raise PlaygroundError(
             f"the crop (x, y, width, height) = {tuple(crop)} leaves nothing of {image.name}, "
             f"which is {width}×{height} pixels; choose a rectangle of at least 1×1 inside it"
