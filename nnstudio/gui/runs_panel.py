@@ -4,6 +4,8 @@ deeper, a regularised network, more epochs and a CNN."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.training.runs import differences
+from nnstudio.core.jsonfile import write_atomic
+from nnstudio.core.training.runs import differences, history_csv
+from nnstudio.gui import dialogs
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.undo import AttributeCommand
 
@@ -42,6 +46,14 @@ class RunsPanel(QWidget):
             "Delete the runs selected (highlighted) in the list, not only ticked; Ctrl+Z undoes"
         )
         self.delete_button.setEnabled(False)
+        self.csv_button = QPushButton("Save History as CSV…")
+        self.csv_button.setToolTip(
+            "Save the highlighted run's per-epoch values (loss, accuracy, validation, learning "
+            "rate) as a CSV file for a spreadsheet or pandas"
+        )
+        self.csv_button.setEnabled(False)
+        self.png_button = QPushButton("Save Plot…")
+        self.png_button.setToolTip("Save the plot of the ticked runs as PNG")
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.plot = None
@@ -57,12 +69,14 @@ class RunsPanel(QWidget):
         column.addWidget(self.hint)
         column.addWidget(self.list, 1)
         column.addWidget(self.delete_button)
+        column.addWidget(self.csv_button)
         right = QWidget()
         details = QVBoxLayout(right)
         row = QHBoxLayout()
         row.addWidget(QLabel("Curve:"))
         row.addWidget(self.metric)
         row.addStretch(1)
+        row.addWidget(self.png_button)
         details.addLayout(row)
         details.addLayout(self.plot_host, 3)
         details.addWidget(self.table, 2)
@@ -76,9 +90,9 @@ class RunsPanel(QWidget):
         self.list.itemChanged.connect(self.refresh)
         self.metric.currentIndexChanged.connect(self.refresh)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.list.itemSelectionChanged.connect(
-            lambda: self.delete_button.setEnabled(bool(self.list.selectedItems()))
-        )
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        self.csv_button.clicked.connect(lambda: self.save_history())
+        self.png_button.clicked.connect(lambda: self.save_plot())
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.list)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
@@ -159,6 +173,57 @@ class RunsPanel(QWidget):
             self.metric.addItem(metric.replace("_", " "), metric)
         self.metric.setCurrentIndex(have.index(current) if current in have else 0)
         self.metric.blockSignals(False)
+
+    def _update_buttons(self) -> None:
+        self.delete_button.setEnabled(bool(self.list.selectedItems()))
+        self.csv_button.setEnabled(self.current_run() is not None)
+
+    def current_run(self):
+        """The run highlighted in the list (the last one clicked), or None."""
+        selected = self.list.selectedItems()
+        if not selected:
+            return None
+        run_id = selected[-1].data(Qt.ItemDataRole.UserRole)
+        return next((run for run in self._editor.runs if run.id == run_id), None)
+
+    def _suggest(self, ending: str) -> str:
+        name = f"{dialogs.file_stem(self._editor.architecture.name)}-{ending}"
+        return os.path.join(os.path.expanduser("~"), name)
+
+    def save_history(self, path: str | None = None) -> bool:
+        """The highlighted run's history as CSV (asking where when no path is given)."""
+        run = self.current_run()
+        if run is None:
+            return False
+        data = history_csv(run).encode("utf-8")
+        return bool(
+            dialogs.save_with(
+                self,
+                "save the history",
+                self._suggest(f"run-{run.id}.csv"),
+                dialogs.CSV_FILTER,
+                lambda p: write_atomic(p, data),
+                path,
+            )
+        )
+
+    def save_plot(self, path: str | None = None) -> bool:
+        """The runs' plot as PNG (asking where when no path is given)."""
+        from nnstudio.gui.plots import save_png
+
+        if self.plot is None:
+            return False
+        plot = self.plot.widget
+        return bool(
+            dialogs.save_with(
+                self,
+                "save the plot",
+                self._suggest("runs.png"),
+                dialogs.PNG_FILTER,
+                lambda p: save_png([plot], p),
+                path,
+            )
+        )
 
     def delete_selected(self) -> None:
         doomed = {item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()}

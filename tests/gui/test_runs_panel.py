@@ -96,3 +96,30 @@ def test_a_saved_project_keeps_its_runs_and_weights(window, qtbot, answers, tmp_
     assert after[0] < before[0] - 0.05  # not a fresh start
     reopened.files.maybe_save = lambda: True
     reopened.close()
+
+
+def test_a_runs_history_and_plot_are_saved_as_csv_and_png(window, qtbot, answers, tmp_path):
+    import csv
+
+    from PySide6.QtGui import QImage
+
+    two_xor_runs(window, qtbot)
+    panel = window.runs_panel
+    window.tabs.setCurrentWidget(panel)
+    assert not panel.csv_button.isEnabled()  # which run? none highlighted yet
+    panel.list.setCurrentRow(1)  # newest first: the first run
+    assert panel.csv_button.isEnabled()
+    answers.save_path = tmp_path / "run.csv"
+    panel.csv_button.click()
+    rows = list(csv.DictReader((tmp_path / "run.csv").read_text().splitlines()))
+    assert {"epoch", "loss", "accuracy"} <= set(rows[0])
+    assert [r["epoch"] for r in rows] == [str(i) for i in range(1, 31)]
+    assert float(rows[0]["loss"]) == panel.current_run().history["loss"][0]
+    answers.save_path = tmp_path / "runs.png"
+    panel.png_button.click()
+    image = QImage(str(tmp_path / "runs.png"))
+    assert image.width() == 1200
+    assert image.height() > 300
+    # A folder that cannot be written: a message, nothing else.
+    assert not panel.save_history(str(tmp_path / "missing" / "run.csv"))
+    assert answers.errors[-1][0] == "Cannot save the history"
