@@ -55,12 +55,12 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nnstudio.core.errors import NnstudioError
-    from nnstudio.core.exporting import ModelFileError
-    from nnstudio.core.playground.classify import classify_files, open_model
+    from nnstudio.core.exporting import ModelFileError, open_trained
+    from nnstudio.core.playground.classify import classify_files
     from nnstudio.core.project import ProjectFormatError
 
     try:
-        model, info = open_model(args.model)
+        model, info = open_trained(args.model)
     except (ModelFileError, ProjectFormatError) as e:
         print(f"nnstudio: {args.model}: {e}", file=sys.stderr)
         return EXIT_UNREADABLE

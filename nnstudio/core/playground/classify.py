@@ -3,7 +3,7 @@ prepared as the Playground prepares it (``images``), the readable ones fed in ba
 call per batch, and every file answered with its class probabilities or with why it could not be
 read.
 
->>> model, info = open_model("faces.keras")                     # doctest: +SKIP
+>>> model, info = open_trained("faces.keras")                   # doctest: +SKIP
 >>> [answer] = classify_files(model, info, ["me.jpg"])          # doctest: +SKIP
 >>> print(answer.text(1))                                       # doctest: +SKIP
 Happy - 91.68%
@@ -12,10 +12,8 @@ Happy - 91.68%
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -70,30 +68,6 @@ class FileAnswer:
             "probabilities": self.probabilities,
             "top": [{"class": name, "probability": p} for name, p in self.top(k)],
         }
-
-
-def open_model(path: str | os.PathLike) -> tuple[Any, ModelInfo]:
-    """A .keras model, or the trained model of an nnstudio project, with its metadata.
-
-    Raises ModelFileError or ProjectFormatError when the file cannot be read (UnsafeModelError
-    for a model holding code), UntrainedError for a project without trained weights.
-    """
-    from nnstudio.core.exporting import load_model, project_model
-    from nnstudio.core.project import open_file
-
-    path = Path(path)
-    if path.suffix.lower() == ".keras" or _is_keras_archive(path):
-        return load_model(path)
-    return project_model(open_file(path))
-
-
-def _is_keras_archive(path: Path) -> bool:
-    """A .keras model under another name: a zip holding config.json."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return "config.json" in archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
 
 
 def image_input_shape(model, info: ModelInfo) -> tuple[int, ...]:

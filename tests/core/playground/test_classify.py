@@ -8,12 +8,11 @@ import pytest
 from PIL import Image
 
 from nnstudio.core.errors import NnstudioError
-from nnstudio.core.exporting import ModelInfo
+from nnstudio.core.exporting import ModelInfo, open_trained
 from nnstudio.core.playground.classify import (
     class_probabilities,
     classify_files,
     image_input_shape,
-    open_model,
 )
 from nnstudio.core.playground.digits import PlaygroundError
 
@@ -29,7 +28,7 @@ def info_for(outputs="probabilities", class_names=("No", "Yes"), task="classific
 
 def test_a_keras_file_answers_as_the_model_does(predict_models):
     faces = predict_models.faces
-    model, info = open_model(faces.keras_file)
+    model, info = open_trained(faces.keras_file)
     answers = classify_files(model, info, faces.images)
     assert [a.file for a in answers] == [str(p) for p in faces.images]
     assert all(a.ok for a in answers)
@@ -46,8 +45,8 @@ def test_a_keras_file_answers_as_the_model_does(predict_models):
 def test_logits_are_turned_into_probabilities_and_a_project_answers_too(predict_models):
     digits = predict_models.digits
     assert digits.info.outputs == "logits"
-    from_keras = classify_files(*open_model(digits.keras_file), digits.images)
-    from_project = classify_files(*open_model(digits.project_file), digits.images)
+    from_keras = classify_files(*open_trained(digits.keras_file), digits.images)
+    from_project = classify_files(*open_trained(digits.project_file), digits.images)
     for answers in (from_keras, from_project):
         got = np.array([list(a.probabilities.values()) for a in answers])
         np.testing.assert_allclose(got, softmax(digits.expected), atol=1e-5)
