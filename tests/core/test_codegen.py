@@ -62,6 +62,9 @@ def test_importing_the_script_only_defines_build_model(tmp_path, keras, capsys):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert capsys.readouterr().out == ""
+    # Keras numbers unnamed layers per session ("conv2d_2" after other tests built two):
+    # nnstudio's names are those of a fresh session, as in the exported script run alone.
+    keras.backend.clear_session()
     model = module.build_model()
     ours = summarize(arch)
     assert model.count_params() == ours.total_params
