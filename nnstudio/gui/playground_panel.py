@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSplitter,
     QTableWidget,
@@ -178,9 +179,19 @@ class PlaygroundPanel(QWidget):
         split.addWidget(self.bars)
         split.addWidget(self.inside)
         split.setSizes([340, 300, 520])
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
+        # In a scroll area, so that the tab does not make the whole window wider: the tabs
+        # share one minimum width, and the Model tab needs the room for the palette.
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.draw.pad.drawing_changed.connect(self._schedule)
         self.images.input_changed.connect(self._predict_image)
         self.images.images_changed.connect(self._answer_images)

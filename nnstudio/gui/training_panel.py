@@ -75,14 +75,12 @@ class TrainingPanel(QWidget):
         start_row, control_row = QHBoxLayout(), QHBoxLayout()
         for row, row_buttons in (
             (start_row, (self.train_button, self.continue_button)),
-            (
-                control_row,
-                (self.pause_button, self.stop_button, self.reset_button, self.save_plots_button),
-            ),
+            (control_row, (self.pause_button, self.stop_button, self.reset_button)),
         ):
             for button in row_buttons:
                 row.addWidget(button)
             row.addStretch(1)
+        start_row.addWidget(self.save_plots_button)
         right = QWidget()
         column = QVBoxLayout(right)
         column.addLayout(start_row)
