@@ -109,7 +109,6 @@ class ImagesPage(QWidget):
         for button in (self.open_button, self.paste_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.whole_button)
 
         self.message = QLabel(HINT)
         self.message.setWordWrap(True)
@@ -156,6 +155,7 @@ class ImagesPage(QWidget):
         about_seen = QVBoxLayout()
         about_seen.addWidget(QLabel("<b>The model sees:</b>"))
         about_seen.addWidget(self.details, 1)
+        about_seen.addWidget(self.whole_button, 0, Qt.AlignmentFlag.AlignLeft)
         seen_row = QHBoxLayout()
         seen_row.addWidget(self.seen)
         seen_row.addLayout(about_seen, 1)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSlider,
     QSplitter,
     QTableWidget,
@@ -179,19 +178,9 @@ class PlaygroundPanel(QWidget):
         split.addWidget(self.bars)
         split.addWidget(self.inside)
         split.setSizes([340, 300, 520])
-        content = QWidget()
-        layout = QVBoxLayout(content)
+        layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
-        # In a scroll area, so that the tab does not make the whole window wider: the tabs
-        # share one minimum width, and the Model tab needs the room for the palette.
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
         self.draw.pad.drawing_changed.connect(self._schedule)
         self.images.input_changed.connect(self._predict_image)
         self.images.images_changed.connect(self._answer_images)
@@ -412,7 +401,7 @@ class PlaygroundPanel(QWidget):
         table = self.values.table
         shape = self.predictor.input_shape
         size = math.prod(shape)
-        if size > MAX_TABLE_INPUTS:
+        if size > MAX_TABLE_INPUTS or not self.predictor.class_names:  # gates, not functions
             table.setRowCount(0)
             table.hide()
             return

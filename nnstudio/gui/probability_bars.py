@@ -42,6 +42,7 @@ class ProbabilityBars(QWidget):
         layout.addWidget(self.headline)
         layout.addWidget(self.detail)
         layout.addWidget(self.plot, 1)
+        layout.addStretch(0)
         self.clear()
 
     def clear(self, text: str = "") -> None:
@@ -69,10 +70,12 @@ class ProbabilityBars(QWidget):
         self.class_names = class_names
 
     def show_prediction(self, prediction: Prediction) -> None:
-        if prediction.probabilities is None:
+        if prediction.probabilities is None:  # a regression: no classes to draw
+            self.plot.hide()
             self.headline.setText(prediction.text())
             self.detail.setText("the model's output")
             return
+        self.plot.show()
         if prediction.class_names != self.class_names:
             self._make_bars(prediction.class_names)
         probs = prediction.probabilities
