@@ -241,7 +241,11 @@ class PlaygroundPanel(QWidget):
             else "a number (regression)"
         )
         hint = (
-            ("Draw a digit on the pad, or open images." if digits else "Open images, drop or paste them.")
+            (
+                "Draw a digit on the pad, or open images."
+                if digits
+                else "Open images, drop or paste them."
+            )
             if images
             else "Type input values."
         )
