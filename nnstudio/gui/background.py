@@ -32,13 +32,15 @@ def collect_garbage_on_the_gui_thread():
     thread it destroyed the widgets of a discarded window there, and Qt's destructor waiting
     for the GIL while the GUI thread held it waiting for the same object's lock hung the
     process (seen in one GUI test run in five). pyqtgraph's GarbageCollector turns automatic
-    collection off and collects on a timer of the GUI thread instead. Called once, on the GUI
-    thread, before any worker starts; returns the collector."""
+    collection off and collects on a timer of the GUI thread instead, ten times a second: a
+    training allocates some 200,000 objects a second, and collecting them once a second held
+    the GUI thread (and the GIL) for up to 0.15 s. Called once, on the GUI thread, before any
+    worker starts; returns the collector."""
     global _collector
     if _collector is None:
         from pyqtgraph.util.garbage_collector import GarbageCollector
 
-        _collector = GarbageCollector(interval=1.0)
+        _collector = GarbageCollector(interval=0.1)
     elif gc.isenabled():  # something turned it back on
         gc.disable()
     return _collector
