@@ -80,7 +80,7 @@ class TrainingPlots(QWidget):
         # One legend (the loss's, in two columns at the top right, where a falling loss leaves
         # room) serves both plots: the colours mean the same in each.
         self.loss.getPlotItem().legend.setColumnCount(2)
-        self.metric = plot_widget(palette, "Accuracy", "accuracy", grid=False, legend=False)
+        self.metric_plot = plot_widget(palette, "Accuracy", "accuracy", grid=False, legend=False)
         self.rate = plot_widget(palette, "Learning rate", "learning rate", grid=False, legend=False)
         # Rates span orders of magnitude (1e-3 would sit on a linear axis' zero line).
         self.rate.getPlotItem().setLogMode(y=True)
@@ -88,7 +88,7 @@ class TrainingPlots(QWidget):
         self.rate.setMaximumHeight(170)
         faint = pg.mkPen(theme.tinted(QColor(TRAIN_COLOR), 70), width=1)
         self.curves = {}
-        for name, widget in (("loss", self.loss), ("metric", self.metric)):
+        for name, widget in (("loss", self.loss), ("metric", self.metric_plot)):
             item = widget.getPlotItem()
             item.setClipToView(True)
             item.setDownsampling(auto=True, mode="peak")  # thousands of batches stay cheap
@@ -118,7 +118,7 @@ class TrainingPlots(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss, 3)
-        layout.addWidget(self.metric, 3)
+        layout.addWidget(self.metric_plot, 3)
         layout.addWidget(self.rate, 2)
         self._dirty: set[str] = set()
         self._turn = 0
@@ -140,15 +140,15 @@ class TrainingPlots(QWidget):
         (and repaint) as the curves grow."""
         self.metric_name = metric
         self.steps = max(1, steps_per_epoch)
-        for widget in (self.loss, self.metric, self.rate):
+        for widget in (self.loss, self.metric_plot, self.rate):
             if epochs:
                 widget.getPlotItem().setXRange(0, epochs, padding=0.02)
             else:
                 widget.getPlotItem().enableAutoRange(x=True)
-        self.metric.getPlotItem().setTitle(
+        self.metric_plot.getPlotItem().setTitle(
             metric.replace("mae", "Mean absolute error").capitalize()
         )
-        self.metric.getPlotItem().setLabel("left", metric)
+        self.metric_plot.getPlotItem().setLabel("left", metric)
         if keep:
             return
         self.data = {key: ([], []) for key in self.curves}

@@ -39,8 +39,8 @@ class RunsPanel(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Runs")
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
-        self.metric = QComboBox()
-        self.metric.setToolTip("The curve to compare, per epoch")
+        self.metric_box = QComboBox()
+        self.metric_box.setToolTip("The curve to compare, per epoch")
         self.delete_button = QPushButton("Delete selected runs")
         self.delete_button.setToolTip(
             "Delete the runs selected (highlighted) in the list, not only ticked; Ctrl+Z undoes"
@@ -74,7 +74,7 @@ class RunsPanel(QWidget):
         details = QVBoxLayout(right)
         row = QHBoxLayout()
         row.addWidget(QLabel("Curve:"))
-        row.addWidget(self.metric)
+        row.addWidget(self.metric_box)
         row.addStretch(1)
         row.addWidget(self.png_button)
         details.addLayout(row)
@@ -88,7 +88,7 @@ class RunsPanel(QWidget):
         layout.addWidget(splitter)
 
         self.list.itemChanged.connect(self.refresh)
-        self.metric.currentIndexChanged.connect(self.refresh)
+        self.metric_box.currentIndexChanged.connect(self.refresh)
         self.delete_button.clicked.connect(self.delete_selected)
         self.list.itemSelectionChanged.connect(self._update_buttons)
         self.csv_button.clicked.connect(lambda: self.save_history())
@@ -148,7 +148,7 @@ class RunsPanel(QWidget):
         runs = self.selected_runs()
         self._offer_metrics(runs)
         if self.plot is not None:
-            self.plot.show_runs(runs, self.metric.currentData())
+            self.plot.show_runs(runs, self.metric_box.currentData())
         rows = differences(runs) if runs else []
         self.table.clear()
         self.table.setColumnCount(len(runs))
@@ -164,15 +164,15 @@ class RunsPanel(QWidget):
         """The curves the ticked runs have (XOR without validation has no val accuracy),
         keeping the one chosen while it is there."""
         have = [m for m in METRICS if any(m in run.history for run in runs)] or list(METRICS)
-        if have == [self.metric.itemData(i) for i in range(self.metric.count())]:
+        if have == [self.metric_box.itemData(i) for i in range(self.metric_box.count())]:
             return
-        current = self.metric.currentData()
-        self.metric.blockSignals(True)
-        self.metric.clear()
+        current = self.metric_box.currentData()
+        self.metric_box.blockSignals(True)
+        self.metric_box.clear()
         for metric in have:
-            self.metric.addItem(metric.replace("_", " "), metric)
-        self.metric.setCurrentIndex(have.index(current) if current in have else 0)
-        self.metric.blockSignals(False)
+            self.metric_box.addItem(metric.replace("_", " "), metric)
+        self.metric_box.setCurrentIndex(have.index(current) if current in have else 0)
+        self.metric_box.blockSignals(False)
 
     def _update_buttons(self) -> None:
         self.delete_button.setEnabled(bool(self.list.selectedItems()))

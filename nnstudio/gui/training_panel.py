@@ -148,7 +148,7 @@ class TrainingPanel(QWidget):
         from nnstudio.gui.plots import save_png
 
         self.ensure_plots()
-        plots = [self.plots.loss, self.plots.metric, self.plots.rate]
+        plots = [self.plots.loss, self.plots.metric_plot, self.plots.rate]
         stem = dialogs.file_stem(self._editor.architecture.name)
         suggestion = os.path.join(os.path.expanduser("~"), f"{stem}-plots.png")
         written = dialogs.save_with(

@@ -42,7 +42,7 @@ def test_runs_are_listed_overlaid_and_compared(window, qtbot):
     assert "dataset" not in rows  # the same for both
     assert set(rows) >= {"parameters", "status", "time", "final accuracy", "final loss"}
     # No validation here: the curves offered are those the runs have.
-    offered = [panel.metric.itemData(i) for i in range(panel.metric.count())]
+    offered = [panel.metric_box.itemData(i) for i in range(panel.metric_box.count())]
     assert offered == ["accuracy", "loss", "learning_rate"]
     assert sorted(len(c.getData()[0]) for c in panel.plot.curves) == [30, 40]
 
