@@ -108,10 +108,10 @@ class ModelFiles(QObject):
         self._jobs = Threads(self)
         self.current: PlaygroundModel | None = None
         self._building = False
-        # What a running job is about, for its failure message (slots run on this thread:
-        # a worker's signal must reach a bound method of this object, never a lambda).
-        self._opening: Path | None = None
-        self._exporting: tuple[str, Path] | None = None
+        # What each running job is about, for its failure message: two exports (or opens)
+        # may run at once. Slots run on this thread (a worker's signal must reach a bound
+        # method of this object, never a lambda) and find their job as the signal's sender.
+        self._about: dict[object, object] = {}
         trainer.finished.connect(self._on_trained)
         trainer.weights_changed.connect(self._on_weights_changed)
 
@@ -215,10 +215,15 @@ class ModelFiles(QObject):
                 return
         path = Path(path)
         self.message.emit(f"Opening {path.name}…")
-        self._opening = path
-        self._jobs.run(_open, path, finished=self._on_opened, failed=self._on_open_failed)
+        job = self._jobs.run(_open, path, finished=self._on_opened, failed=self._on_open_failed)
+        self._about[job] = path
+
+    def _job_about(self, default):
+        """What the job whose signal is being handled was about (and forget it)."""
+        return self._about.pop(self.sender(), default)
 
     def _on_opened(self, result) -> None:
+        self._job_about(None)
         path, model, info = result
         self._settings.last_directory = str(path.parent)
         what = f"{len(info.class_names)} classes" if info.class_names else "a regression"
@@ -231,7 +236,7 @@ class ModelFiles(QObject):
         self.opened.emit(current)
 
     def _on_open_failed(self, text: str) -> None:
-        path = self._opening or Path("the model")
+        path = self._job_about(Path("the model"))
         dialogs.show_error(self._window, "Cannot open the model", f"{path}\n\n{path.name} {text}")
         self.message.emit(f"Cannot open {path.name}: {text}")
 
@@ -282,8 +287,7 @@ class ModelFiles(QObject):
         if suffix and path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
         self.message.emit(f"Exporting {info.name} as {EXPORTS[fmt][1]}…")
-        self._exporting = (fmt, path)
-        self._jobs.run(
+        job = self._jobs.run(
             _export,
             model,
             info,
@@ -293,8 +297,10 @@ class ModelFiles(QObject):
             finished=self._on_exported,
             failed=self._on_export_failed,
         )
+        self._about[job] = (fmt, path)
 
     def _on_exported(self, result) -> None:
+        self._job_about(None)
         fmt, info, written = result
         self._settings.last_directory = str(Path(written).parent)
         names = f", with its {len(info.class_names)} class names" if info.class_names else ""
@@ -302,7 +308,7 @@ class ModelFiles(QObject):
         self.exported.emit(Path(written))
 
     def _on_export_failed(self, text: str) -> None:
-        fmt, path = self._exporting or ("the format", Path("the file"))
+        fmt, path = self._job_about(("the format", Path("the file")))
         dialogs.show_error(
             self._window, "Cannot export the model", f"{path}\n\nCannot export as {fmt}: {text}"
         )

@@ -64,6 +64,20 @@ def test_a_failed_export_says_why_and_the_window_goes_on(
     assert export(window, qtbot, "keras", tmp_path / "xor.keras") == tmp_path / "xor.keras"
 
 
+def test_exports_at_once_each_report_their_own_file(window, qtbot, tmp_path, answers, trained_xor):
+    bad = tmp_path / "missing" / "xor.keras"
+    with qtbot.waitSignals([window.models.exported] * 2, timeout=120_000):
+        window.models.export("keras", bad)
+        window.models.export("python", tmp_path / "xor.py")
+    assert (tmp_path / "xor.py").exists()
+    assert len(answers.errors) == 1
+    title, text = answers.errors[0]
+    assert title == "Cannot export the model"
+    assert str(bad) in text
+    assert "Cannot export as keras" in text
+    assert not window.models._about
+
+
 def test_before_training_only_the_script_can_be_exported(window, qtbot, tmp_path, answers):
     window._update_export_actions()
     enabled = {f for f, a in window.export_model_actions.items() if a.isEnabled()}
