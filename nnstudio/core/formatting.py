@@ -35,3 +35,8 @@ def format_macs(macs: int | None) -> str:
         if macs >= scale:
             return f"{macs / scale:.3g} {unit}"
     return str(macs)
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 epoch``, ``3 epochs``: a count and its noun, plural when it is not one."""
+    return f"{count} {noun}{'s' * (count != 1)}"

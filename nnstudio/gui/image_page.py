@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.errors import NnstudioError
+from nnstudio.core.formatting import counted
 from nnstudio.core.playground.images import Crop, ImageInput, open_image
 from nnstudio.gui import dialogs
 from nnstudio.gui.background import Threads
@@ -248,7 +249,7 @@ class ImagesPage(QWidget):
         errors = [r for r in results if isinstance(r, str)]
         self._add(images)
         if errors:
-            head = f"{len(errors)} file{'s' * (len(errors) != 1)} could not be opened:"
+            head = f"{counted(len(errors), 'file')} could not be opened:"
             self.message.setText(head + "\n" + "\n".join(f"• {e}" for e in errors))
 
     def _add(self, images: list[ImageInput]) -> None:

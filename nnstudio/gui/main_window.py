@@ -493,7 +493,7 @@ class MainWindow(QMainWindow):
         )
         self.pause_action.setEnabled(self.trainer.state in ("running", "paused"))
         self.stop_action.setEnabled(self.trainer.state in ("running", "paused"))
-        self.reset_weights_action.setEnabled(not running and self.trainer.epochs_done > 0)
+        self.reset_weights_action.setEnabled(not running and self.trainer.trained)
         self.training_panel.update_buttons()
         dataset = self.data_session.dataset
         if dataset is not None and self.data_session.source == self.editor.dataset:

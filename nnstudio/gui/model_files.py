@@ -19,6 +19,7 @@ from nnstudio.core.exporting import (
     model_from_weights,
     model_info,
 )
+from nnstudio.core.formatting import counted
 from nnstudio.gui import dialogs
 from nnstudio.gui.background import Threads
 from nnstudio.gui.data_session import DataSession
@@ -134,7 +135,7 @@ class ModelFiles(QObject):
 
     def _trained_description(self, architecture) -> str:
         epochs = self._trainer.epochs_done
-        text = f"{architecture.name}, trained {epochs} epoch{'s' * (epochs != 1)}"
+        text = f"{architecture.name}, trained {counted(epochs, 'epoch')}"
         dataset = self._session.dataset
         return text + (f" on {dataset.name}" if dataset is not None else "")
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.errors import NnstudioError
+from nnstudio.core.formatting import counted
 from nnstudio.core.inference import Prediction, Predictor
 from nnstudio.core.playground.digits import is_image_input, mnist_style, to_model_input
 from nnstudio.core.playground.images import prepare
@@ -371,7 +372,7 @@ class PlaygroundPanel(QWidget):
         size = math.prod(self.predictor.input_shape)
         if len(numbers) != size:
             self.values.answer.setText(
-                f"The model takes {size} value{'s' * (size != 1)}; received {len(numbers)}."
+                f"The model takes {counted(size, 'value')}; received {len(numbers)}."
             )
             return
         shape = self.predictor.input_shape

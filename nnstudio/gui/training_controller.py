@@ -146,7 +146,14 @@ class TrainingController(QObject):
     def reset(self) -> None:
         """Forget the trained weights: the next run starts from new ones."""
         self.model, self.epochs_done, self.plan = None, 0, None
+        self.architecture, self._saved = None, None
         self.weights_changed.emit()
+
+    @property
+    def trained(self) -> bool:
+        """Whether there are trained weights: a run's (even one stopped in its first epoch,
+        which has trained some batches) or a project's."""
+        return self.model is not None or self._saved is not None
 
     def adopt(self, architecture: Architecture, weights: Weights | None) -> None:
         """Take the weights saved in a project, if they fit the model (loaded when needed)."""
@@ -158,7 +165,7 @@ class TrainingController(QObject):
 
     def can_continue(self, architecture: Architecture) -> bool:
         return (
-            self.epochs_done > 0
+            self.trained
             and self.architecture is not None
             and (self.architecture.fingerprint() == architecture.fingerprint())
         )

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.core.formatting import counted
 from nnstudio.core.training.loop import RunInfo
 from nnstudio.gui import dialogs, theme
 from nnstudio.gui.editor import Editor
@@ -169,14 +170,14 @@ class TrainingPanel(QWidget):
         can_continue = self._controller.can_continue(self._editor.architecture)
         self.train_button.setEnabled(not running)
         self.continue_button.setEnabled(not running and can_continue)
-        self.reset_button.setEnabled(not running and self._controller.epochs_done > 0)
+        self.reset_button.setEnabled(not running and self._controller.trained)
         self.pause_button.setEnabled(state in ("running", "paused"))
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         self.stop_button.setEnabled(state in ("running", "paused"))
         done = self._controller.epochs_done
-        if done and can_continue:
-            self.weights_label.setText(f"Weights: trained for {done} epochs.")
-        elif done:
+        if can_continue:
+            self.weights_label.setText(f"Weights: trained for {counted(done, 'epoch')}.")
+        elif self._controller.trained:
             self.weights_label.setText(
                 "Weights: trained for another version of the model; Train starts afresh."
             )

@@ -112,6 +112,28 @@ def test_pause_resume_and_stop_between_batches(window, qtbot):
     assert window.editor.runs[-1].status == "stopped"
 
 
+def test_stopped_in_its_first_epoch_the_model_can_still_continue(window, qtbot):
+    open_template(window, qtbot, "mnist-cnn", epochs=1)
+    panel, trainer = window.training_panel, window.trainer
+    with qtbot.waitSignal(trainer.batches, timeout=120_000):
+        panel.train_button.click()
+    with qtbot.waitSignal(trainer.finished, timeout=60_000) as blocker:
+        panel.stop_button.click()
+    # Keras ends the epoch it stops in: the batches trained count as the first epoch.
+    result = blocker.args[0].result
+    assert (result.status, result.epochs_done) == ("stopped", 1)
+    assert result.message == "stopped after 1 epoch"
+    assert panel.weights_label.text() == "Weights: trained for 1 epoch."
+    assert panel.continue_button.isEnabled()
+    assert panel.reset_button.isEnabled()
+    outcome = train(window, qtbot, resume=True)
+    assert outcome.result.epochs_done == 2
+    assert panel.weights_label.text() == "Weights: trained for 2 epochs."
+    panel.reset_button.click()
+    assert not panel.continue_button.isEnabled()
+    assert panel.weights_label.text() == "Weights: new (not trained)."
+
+
 def test_a_diverging_training_stops_with_advice(window, qtbot):
     open_template(window, qtbot, "linear-function", optimizer="sgd", learning_rate=10.0, epochs=5)
     outcome = train(window, qtbot)

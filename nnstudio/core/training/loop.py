@@ -18,6 +18,7 @@ import numpy as np
 
 from nnstudio.core import backend
 from nnstudio.core.datasets import Dataset
+from nnstudio.core.formatting import counted
 from nnstudio.core.training.pipeline import augmentation_model, split, tf_dataset
 from nnstudio.core.training.settings import OPTIMIZERS, TrainingSettings
 from nnstudio.core.training.tasks import Plan
@@ -333,14 +334,14 @@ def train(
         )
         return result
     if state["stopped"]:
-        result.status, result.message = STOPPED, f"stopped after {done} epochs"
+        result.status, result.message = STOPPED, f"stopped after {counted(done, 'epoch')}"
     elif done < info.epochs:
         result.status = EARLY_STOPPED
         result.message = (
-            f"early stopping after {done} epochs: the monitored value stopped improving"
+            f"early stopping after {counted(done, 'epoch')}: the monitored value stopped improving"
         )
     else:
-        result.message = f"completed {done} epochs"
+        result.message = f"completed {counted(done, 'epoch')}"
     if dataset.has_test:
         test_data = tf_dataset(dataset.x_test, dataset.y_test, plan, max(settings.batch_size, 256))
         try:
