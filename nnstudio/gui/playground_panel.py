@@ -216,6 +216,7 @@ class PlaygroundPanel(QWidget):
         self.predictor = None
         self.status.setText(text)
         self.bars.clear()
+        self._answer_images()  # the answers were the model's that went
         self._set_enabled(False)
 
     def _on_failed(self, message: str) -> None:

@@ -190,8 +190,11 @@ def test_images_opened_before_a_model_are_answered_when_one_comes(
     Image.fromarray(toy_face(1, np.random.default_rng(4))).save(path)
     open_files(page, qtbot, [path])
     assert page.table.item(0, 1).text() == ""
-    playground_with(window, qtbot, faces_model)
+    panel = playground_with(window, qtbot, faces_model)
     assert page.table.item(0, 1).text().split(" - ")[0] in NAMES
+    # The model goes (reset weights, say): so do its answers.
+    panel.clear_model()
+    assert page.table.item(0, 1).text() == ""
 
 
 def test_a_digit_model_reads_a_photo_of_a_digit_resized_to_its_input(window, qtbot, tmp_path):
