@@ -25,6 +25,7 @@ from nnstudio.gui import dialogs, theme
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.settings_form import TrainingSettingsForm
 from nnstudio.gui.training_controller import Outcome, TrainingController
+from nnstudio.gui.widgets import StatusLabel
 
 LOG_LINES = 2000
 
@@ -62,8 +63,7 @@ class TrainingPanel(QWidget):
         self.save_plots_button.setToolTip("Save the loss, accuracy and learning-rate plots as PNG")
         self.progress = QProgressBar()
         self.progress.setFormat("%p%")
-        self.status = QLabel("Not trained yet. Choose a dataset in the Data tab, then Train.")
-        self.status.setWordWrap(True)
+        self.status = StatusLabel("Not trained yet. Choose a dataset in the Data tab, then Train.")
         self.weights_label = QLabel()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)

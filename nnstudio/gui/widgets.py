@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QWidget
 
 from nnstudio.gui import theme
 
@@ -116,3 +116,44 @@ class ValidatedLineEdit(QLineEdit):
     def focusInEvent(self, event: QFocusEvent) -> None:
         self.session_started.emit()
         super().focusInEvent(event)
+
+
+class StatusLabel(QWidget):
+    """A word-wrapped label for text that changes often (training's progress, five times a
+    second). QLabel.setText asks its layout to lay out again, and the request climbs to the
+    window, which lays out every widget in it each time: half of what the window cost a
+    training. Here the label sits in a widget without a layout, where that request stops; this
+    widget changes height (and so the window's layout) only when the number of lines does."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(text, self)
+        self.label.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._fit()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def setText(self, text: str) -> None:
+        if text != self.label.text():
+            self.label.setText(text)
+            self._fit()
+
+    def _fit(self) -> None:
+        height = self.label.heightForWidth(max(self.width(), 1))
+        if height < 0:
+            height = self.label.sizeHint().height()
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)
+        self.label.setGeometry(0, 0, self.width(), height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(min(self.label.sizeHint().width(), 300), self.minimumHeight())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.minimumHeight())
