@@ -3,11 +3,15 @@ second, which startup must not pay). Each curve is created once and then updated
 as pyqtgraph's scrolling-plots example does. Redraws are coalesced: data arrives as fast as
 training makes it, each plot is redrawn at most every REDRAW_INTERVAL ms, one plot per event
 loop pass, so that tiny models (a logic gate trains hundreds of epochs a second) never keep the
-GUI thread busy and a redraw never stalls it for long."""
+GUI thread busy and a redraw never stalls it for long. The plots also keep to a budget: when
+drawing them takes more than DRAW_BUDGET of the time (a big window, a slow machine), they are
+redrawn less often, for every moment the GUI thread's Python spends drawing is one the training
+loop may wait for (the GIL) between two batches."""
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -35,6 +39,12 @@ RUN_COLORS = (
 SMOOTHING = 0.1
 #: The curves are redrawn at most this often (milliseconds).
 REDRAW_INTERVAL = 200
+#: The share of the time the live plots may spend drawing (CPU time of their updates and
+#: paints); and the slowest they are redrawn when drawing costs more (milliseconds).
+DRAW_BUDGET = 0.03
+SLOWEST_REDRAW = 1000
+#: How often (seconds) the redraw interval is fitted to the budget.
+PACE_EVERY = 1.0
 
 
 def pyqtgraph():
@@ -44,14 +54,66 @@ def pyqtgraph():
     return pg
 
 
+_timed_class = None
+
+
+def timed_plot_widget_class():
+    """pyqtgraph's PlotWidget, adding the CPU time of its paints to ``paint_seconds``."""
+    global _timed_class
+    if _timed_class is None:
+        pg = pyqtgraph()
+
+        class TimedPlotWidget(pg.PlotWidget):
+            paint_seconds = 0.0
+
+            def paintEvent(self, event) -> None:
+                start = time.thread_time()
+                super().paintEvent(event)
+                self.paint_seconds += time.thread_time() - start
+
+        _timed_class = TimedPlotWidget
+    return _timed_class
+
+
+def next_redraw_interval(interval: float, cost: float, elapsed: float) -> int:
+    """The redraw interval (ms) that keeps drawing within DRAW_BUDGET, from the current
+    ``interval`` and the CPU seconds drawing cost over the last ``elapsed`` seconds: drawing
+    costs about the same per redraw, so its share scales with the redraw rate. Never faster
+    than REDRAW_INTERVAL, never slower than SLOWEST_REDRAW, and at most twice as fast at once
+    (an idle moment says little about the next redraw's cost)."""
+    share = cost / elapsed if elapsed > 0 else 0.0
+    wanted = interval * share / DRAW_BUDGET
+    wanted = max(wanted, interval / 2)
+    return int(min(SLOWEST_REDRAW, max(REDRAW_INTERVAL, wanted)))
+
+
+def nice_range(low: float, high: float) -> tuple[float, float]:
+    """``low..high`` widened outward to multiples of a round step (half the span's power of
+    ten): a loss falling from 2.3 to 0.05 keeps the axis 0-2.5 all along, where fitting the
+    data exactly would move (and repaint) the axis at every redraw."""
+    span = high - low
+    if span <= 0:
+        span = abs(high) or 1.0
+    step = 10 ** math.floor(math.log10(span)) / 2
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    return (low - step, high + step) if low == high else (low, high)
+
+
 def plot_widget(
-    palette: QPalette, title: str, y_label: str, x_label: str = "epoch", grid=True, legend=True
+    palette: QPalette,
+    title: str,
+    y_label: str,
+    x_label: str = "epoch",
+    grid=True,
+    legend=True,
+    timed=False,
 ):
     """A pyqtgraph PlotWidget in the window's colours (light or dark). The grid is drawn by the
     axes over the whole plot, so a plot with a grid repaints its axes whenever a curve changes:
-    live plots go without."""
+    live plots go without. A ``timed`` one notes what its paints cost (``paint_seconds``)."""
     pg = pyqtgraph()
-    widget = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+    cls = timed_plot_widget_class() if timed else pg.PlotWidget
+    widget = cls(background=palette.color(QPalette.ColorRole.Base))
     text = palette.color(QPalette.ColorRole.Text)
     item = widget.getPlotItem()
     item.setTitle(title, color=text.name())
@@ -76,12 +138,16 @@ class TrainingPlots(QWidget):
         super().__init__(parent)
         pg = pyqtgraph()
         palette = self.palette()
-        self.loss = plot_widget(palette, "Loss", "loss", grid=False)
+        self.loss = plot_widget(palette, "Loss", "loss", grid=False, timed=True)
         # One legend (the loss's, in two columns at the top right, where a falling loss leaves
         # room) serves both plots: the colours mean the same in each.
         self.loss.getPlotItem().legend.setColumnCount(2)
-        self.metric_plot = plot_widget(palette, "Accuracy", "accuracy", grid=False, legend=False)
-        self.rate = plot_widget(palette, "Learning rate", "learning rate", grid=False, legend=False)
+        self.metric_plot = plot_widget(
+            palette, "Accuracy", "accuracy", grid=False, legend=False, timed=True
+        )
+        self.rate = plot_widget(
+            palette, "Learning rate", "learning rate", grid=False, legend=False, timed=True
+        )
         # Rates span orders of magnitude (1e-3 would sit on a linear axis' zero line).
         self.rate.getPlotItem().setLogMode(y=True)
         self.rate.getPlotItem().getAxis("left").setStyle(maxTickLevel=0)  # no crowded minors
@@ -124,8 +190,19 @@ class TrainingPlots(QWidget):
         self._turn = 0
         # One plot per tick, in turn: each event-loop pass paints one plot, not three.
         self._timer = QTimer(self)
+        self.redraw_interval = REDRAW_INTERVAL
         self._timer.setInterval(REDRAW_INTERVAL // 2)
         self._timer.timeout.connect(self._draw_next)
+        self._draw_seconds = 0.0
+        # The plots' y ranges, fitted by steps (nice_range, decades for the rate) unless the person
+        # zoomed or panned a plot, or asked pyqtgraph to fit it (its "A" button).
+        for name in ("loss", "metric", "rate"):
+            self._view(name).sigRangeChangedManually.connect(
+                lambda *_, name=name: self._user_ranged.add(name)
+            )
+        self._user_ranged: set[str] = set()
+        self.clock = time.perf_counter  # wall time, for pacing
+        self._paced = (self.clock(), 0.0)  # when, and what drawing had cost by then
         self.reset()
 
     def reset(
@@ -153,6 +230,13 @@ class TrainingPlots(QWidget):
             return
         self.data = {key: ([], []) for key in self.curves}
         self._smooth = {"loss": None, "metric": None}
+        self._bounds: dict[str, tuple[float, float]] = {}
+        self._y_ranges: dict[str, tuple[float, float]] = {}
+        self._user_ranged.clear()
+        for name in ("loss", "metric", "rate"):
+            self._view(name).enableAutoRange(y=False)
+        # Until a rate arrives, whole decades (an empty log axis is labelled 2, 3, ... 8).
+        self._view("rate").setYRange(-4, -1, padding=0.02)
         self._dirty.clear()
         for curve in self.curves.values():
             curve.setData([], [])
@@ -163,6 +247,9 @@ class TrainingPlots(QWidget):
         xs, ys = self.data[key]
         xs.append(x)
         ys.append(y)
+        plot = key.split("_")[0]
+        low, high = self._bounds.get(plot, (y, y))
+        self._bounds[plot] = (min(low, y), max(high, y))
 
     def add_batches(self, batches: Sequence[tuple[int, int, dict]]) -> None:
         for epoch, step, logs in batches:
@@ -192,12 +279,56 @@ class TrainingPlots(QWidget):
         if not self._timer.isActive():
             self._timer.start()
 
+    def _view(self, plot: str):
+        widget = {"loss": self.loss, "metric": self.metric_plot, "rate": self.rate}[plot]
+        return widget.getPlotItem().getViewBox()
+
+    def _fit_y(self, plot: str) -> None:
+        """Set the plot's y range to the nice range around its data, if that changed."""
+        view = self._view(plot)
+        if plot in self._user_ranged or plot not in self._bounds or view.autoRangeEnabled()[1]:
+            return
+        low, high = self._bounds[plot]
+        if plot != "rate":
+            wanted = nice_range(low, high)
+        elif low > 0:  # on a log axis, whole decades with one to spare each side (a range
+            # within one decade is labelled at every 0.0001, overlapping)
+            wanted = (math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1)
+        else:
+            return
+        if wanted != self._y_ranges.get(plot):
+            self._y_ranges[plot] = wanted
+            view.setYRange(*wanted, padding=0.02)
+
     def _draw(self, keys) -> None:
+        start = time.thread_time()
         for key in keys:
             self.curves[key].setData(*self.data[key])
+        for plot in {key.split("_")[0] for key in keys}:
+            self._fit_y(plot)
+        self._draw_seconds += time.thread_time() - start
         self._dirty.difference_update(keys)
         if not self._dirty:
             self._timer.stop()
+        self._pace()
+
+    def drawing_seconds(self) -> float:
+        """CPU seconds spent updating and painting the plots so far."""
+        widgets = (self.loss, self.metric_plot, self.rate)
+        return self._draw_seconds + sum(w.paint_seconds for w in widgets)
+
+    def _pace(self) -> None:
+        """Every PACE_EVERY seconds, fit the redraw interval to the drawing budget."""
+        now = self.clock()
+        since, cost_then = self._paced
+        if now - since < PACE_EVERY:
+            return
+        cost = self.drawing_seconds()
+        self._paced = (now, cost)
+        self.redraw_interval = next_redraw_interval(
+            self.redraw_interval, cost - cost_then, now - since
+        )
+        self._timer.setInterval(self.redraw_interval // 2)
 
     def _draw_next(self) -> None:
         """Draw the next plot (loss, metric, rate, in turn) that has new data."""
