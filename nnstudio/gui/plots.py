@@ -44,7 +44,7 @@ REDRAW_INTERVAL = 200
 DRAW_BUDGET = 0.03
 SLOWEST_REDRAW = 1000
 #: How often (seconds) the redraw interval is fitted to the budget.
-PACE_EVERY = 1.0
+PACE_EVERY = 0.5
 
 
 def pyqtgraph():
