@@ -6,25 +6,28 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from nnstudio.core.inference import Prediction
 from nnstudio.gui.plots import TRAIN_COLOR, VALIDATION_COLOR, plot_widget, pyqtgraph
+from nnstudio.gui.widgets import StatusLabel
 
 
 class ProbabilityBars(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.headline = QLabel()
+        # Status labels: their text changes with every move of the pen, and a QLabel's would
+        # lay the whole window out again each time.
+        self.headline = StatusLabel()
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 2.4)
         font.setBold(True)
         self.headline.setFont(font)
-        self.headline.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.headline.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.headline.setToolTip("The class the model finds most probable, and how sure it is")
-        self.detail = QLabel()
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail = StatusLabel()
+        self.detail.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.plot = plot_widget(self.palette(), "", "", x_label="probability", legend=False)
         self.plot.setToolTip(
             "The softmax probabilities of every class: they add up to 100%. A model that is "

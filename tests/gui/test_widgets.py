@@ -57,3 +57,14 @@ def test_a_qlabel_would_have(qtbot):
     _window, requests = window_with(qtbot, label)
     label.setText("Epoch 2/20")
     qtbot.waitUntil(lambda: requests.count > 0, timeout=1000)
+
+
+def test_a_bigger_font_makes_the_status_taller(qtbot):
+    status = StatusLabel("Happy  ·  91.68%")
+    _window, _requests = window_with(qtbot, status)
+    height = status.height()
+    font = status.font()
+    font.setPointSizeF(font.pointSizeF() * 2.4)
+    status.setFont(font)
+    qtbot.waitUntil(lambda: status.height() > 2 * height, timeout=1000)
+    assert status.label.font().pointSizeF() == font.pointSizeF()
