@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     from nnstudio.core.errors import NnstudioError
     from nnstudio.core.project import open_file
     from nnstudio.core.training import SettingsError
+    from nnstudio.core.training.loop import check_tensorboard
+    from nnstudio.core.training.tasks import TrainingError
 
     out = sys.stderr if args.json else sys.stdout
 
@@ -81,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
             source = source_from_text(args.dataset, **options)
         elif args.function:
             source = source_from_text("function", expression=args.function)
-    except SettingsError as e:
+        check_tensorboard(args.tensorboard)
+    except (SettingsError, TrainingError) as e:
         print(f"nnstudio: {e}", file=sys.stderr)
         return EXIT_INVALID
     except DatasetError as e:

@@ -130,3 +130,33 @@ def test_an_invalid_architecture(capsys, tmp_path):
     save_architecture(arch, tmp_path / "small.json")
     assert main(["train", str(tmp_path / "small.json"), "--dataset", "mnist-sample"]) == 1
     assert "the architecture is invalid" in capsys.readouterr().out
+
+
+def test_tensorboard_logs_are_written(keras, capsys, tmp_path):
+    logs = tmp_path / "logs"
+    args = ["train", tpl("xor-network"), "--dataset", "xor", "--epochs", "2", "--seed", "1"]
+    assert main([*args, "--tensorboard", str(logs)]) == 0
+    events = list(logs.rglob("events.out.tfevents.*"))
+    assert {p.parent.name for p in events} == {"train", "validation"}
+    assert all(p.stat().st_size > 0 for p in events)
+
+
+def test_tensorboard_without_its_package_is_refused_before_training(capsys, tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "tensorboard" else real(name)
+    )
+    args = ["train", tpl("xor-network"), "--dataset", "xor", "--tensorboard", str(tmp_path)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "TensorBoard logs need the tensorboard package, which is not installed" in err
+    assert 'pip install "nnstudio[tensorboard]"' in err
+
+
+def test_tensorboard_logs_cannot_go_into_a_file(capsys, tmp_path):
+    (tmp_path / "logs").write_text("")
+    args = ["train", tpl("xor-network"), "--dataset", "xor", "--tensorboard"]
+    assert main([*args, str(tmp_path / "logs")]) == 1
+    assert "is a file; choose a folder" in capsys.readouterr().err

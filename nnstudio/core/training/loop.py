@@ -211,6 +211,30 @@ def _callbacks(keras, settings: TrainingSettings, has_validation: bool, tensorbo
     return out
 
 
+def check_tensorboard(tensorboard_dir) -> None:
+    """Raise ``TrainingError`` before any work if TensorBoard logs are asked for and cannot be
+    written: Keras' TensorBoard callback needs the ``tensorboard`` package (which TensorFlow
+    no longer installs) and would otherwise fail as the first epoch begins."""
+    import importlib.util
+    from pathlib import Path
+
+    from nnstudio.core.training.tasks import TrainingError
+
+    if not tensorboard_dir:
+        return
+    if importlib.util.find_spec("tensorboard") is None:
+        raise TrainingError(
+            "TensorBoard logs need the tensorboard package, which is not installed. "
+            'Install it with: pip install "nnstudio[tensorboard]" (or pip install tensorboard), '
+            "or train without --tensorboard."
+        )
+    path = Path(tensorboard_dir)
+    if path.exists() and not path.is_dir():
+        raise TrainingError(
+            f"TensorBoard logs go into a folder, and {path} is a file; choose a folder."
+        )
+
+
 def _failure(error: BaseException) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     name = type(error).__name__
@@ -364,10 +388,12 @@ def start(
     settings leave it open, sets both the initial weights and the data order, and is
     recorded with the result, so that the run can be reproduced.
 
-    Raises ``TrainingError`` (with fixes) if the model does not fit the dataset.
+    Raises ``TrainingError`` (with fixes) if the model does not fit the dataset, or if
+    TensorBoard logs are asked for and cannot be written.
     """
     from nnstudio.core.training.tasks import plan
 
+    check_tensorboard(tensorboard_dir)
     seed = settings.seed if settings.seed is not None else new_seed()
     settings = settings.replace(seed=seed)
     task = plan(architecture, dataset, settings)
