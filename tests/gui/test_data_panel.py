@@ -171,7 +171,10 @@ def test_an_image_folder_with_a_broken_file_loads_the_rest(window, qtbot, answer
     assert "1 unreadable skipped" in panel.info.text()
     assert "happy/broken.png" in panel.info.text()
     assert dataset.class_names == tuple(sorted(EMOTIONS))
-    assert len(dataset.x_train) == 21
+    # No test/ folder: one face of each emotion's three is held out for testing.
+    assert len(dataset.x_train) == 14
+    assert len(dataset.x_test) == 7
+    assert "14 training and 7 test images" in panel.info.text()
     assert set(panel.preview.captions) == set(EMOTIONS)
     # Read at the model's input size, so only the output had to change.
     assert dataset.sample_shape == (28, 28, 1)

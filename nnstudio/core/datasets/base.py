@@ -172,3 +172,39 @@ def shuffled(x: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.nd
     stay sorted, or a validation split would hold only the last classes."""
     order = np.random.default_rng(seed).permutation(len(x))
     return x[order], y[order]
+
+
+#: The share of a dataset without its own test split that is held out to test on.
+TEST_FRACTION = 0.2
+
+
+def held_out(
+    x: np.ndarray, y: np.ndarray, fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Split off a test set, the same share of every class (so a rare class is tested too),
+    reproducibly: ``(x_train, y_train, x_test, y_test)``. A class keeps at least one sample
+    for training; if nothing can be held out the test split is ``None``. Both splits come out
+    shuffled."""
+    rng = np.random.default_rng(seed)
+    test = np.zeros(len(y), dtype=bool)
+    for label in np.unique(y):
+        members = np.flatnonzero(y == label)
+        k = min(round(len(members) * fraction), len(members) - 1)
+        if k > 0:
+            test[rng.choice(members, k, replace=False)] = True
+    train_order = rng.permutation(np.flatnonzero(~test))
+    if not test.any():
+        return x[train_order], y[train_order], None, None
+    test_order = rng.permutation(np.flatnonzero(test))
+    return x[train_order], y[train_order], x[test_order], y[test_order]
+
+
+def held_out_share(source: DatasetSource) -> float:
+    """The share to hold out for testing, from the source's options (0 keeps everything)."""
+    try:
+        fraction = float(source.options.get("test_fraction", TEST_FRACTION))
+    except (TypeError, ValueError):
+        raise DatasetError("test_fraction must be a number between 0 and 0.9") from None
+    if not 0 <= fraction <= 0.9:
+        raise DatasetError(f"test_fraction must be between 0 and 0.9, not {fraction:g}")
+    return fraction

@@ -23,6 +23,8 @@ from nnstudio.core.datasets.base import (
     DatasetError,
     DatasetSource,
     Progress,
+    held_out,
+    held_out_share,
     shuffled,
 )
 
@@ -34,12 +36,16 @@ SHOWN_SKIPS = 8
 
 
 def find_splits(root: Path) -> tuple[Path, Path | None]:
-    """The training folder and the test folder, if the root has them; else the root itself."""
+    """The training folder and the test folder, if the root has them; else the root itself
+    (and, if the root is itself a train/ folder, the test/ folder beside it)."""
     subfolders = {d.name.lower(): d for d in root.iterdir() if d.is_dir()}
     train = next((subfolders[n] for n in TRAIN_NAMES if n in subfolders), None)
-    if train is None:
-        return root, None
-    return train, next((subfolders[n] for n in TEST_NAMES if n in subfolders), None)
+    if train is not None:
+        return train, next((subfolders[n] for n in TEST_NAMES if n in subfolders), None)
+    if root.name.lower() in TRAIN_NAMES:
+        siblings = {d.name.lower(): d for d in root.parent.iterdir() if d.is_dir() and d != root}
+        return root, next((siblings[n] for n in TEST_NAMES if n in siblings), None)
+    return root, None
 
 
 def scan(folder: Path, cancelled: Cancelled) -> tuple[list[str], list[Path], list[str]]:
@@ -143,7 +149,18 @@ def folder_dataset(
         raise
     except Exception as e:  # a decoder failing on a file Pillow could read
         raise DatasetError(f"{root}: Keras could not read the images: {e}") from None
-    x, y = shuffled(x, y, seed=int(source.options.get("seed", 0)))
+    seed = int(source.options.get("seed", 0))
+    if x_test is not None:
+        x, y = shuffled(x, y, seed)
+        where = f" (test images from {test_dir.name}/)"
+    else:
+        share = held_out_share(source)
+        x, y, x_test, y_test = held_out(x, y, share, seed)
+        where = (
+            f" ({share:.0%} of each class held out for testing: there is no test/ folder)"
+            if x_test is not None
+            else ""
+        )
     return Dataset(
         source,
         root.name,
@@ -152,8 +169,7 @@ def folder_dataset(
         x_test,
         y_test,
         tuple(classes),
-        f"Images from {root}"
-        + (f" (test images from {test_dir.name}/)" if x_test is not None else ""),
+        f"Images from {root}{where}",
         skipped_count=len(bad),
         skipped=tuple(bad[:SHOWN_SKIPS]),
     )

@@ -19,7 +19,8 @@ from nnstudio.core.datasets.base import (
     Progress,
     check_arrays,
     csv_header,
-    shuffled,
+    held_out,
+    held_out_share,
 )
 from nnstudio.core.toy_faces import EMOTIONS
 
@@ -69,8 +70,13 @@ def fer_csv_dataset(source: DatasetSource, progress: Progress, cancelled: Cancel
         raise DatasetError(f"{path.name}: no readable training rows ({len(bad):,} bad rows)")
     x, y = (np.stack(splits[True][0]), np.array(splits[True][1], dtype=np.int64))
     test = splits[False]
-    x_test = np.stack(test[0]) if test[0] else None
-    y_test = np.array(test[1], dtype=np.int64) if test[1] else None
+    if test[0]:
+        x_test, y_test = np.stack(test[0]), np.array(test[1], dtype=np.int64)
+        where = "Training rows for training, the others for testing"
+    else:  # no Usage column (or only Training rows)
+        share = held_out_share(source)
+        x, y, x_test, y_test = held_out(x, y, share, int(source.options.get("seed", 0)))
+        where = f"{share:.0%} of each emotion held out for testing: no rows are marked for testing"
     return Dataset(
         source,
         "FER2013",
@@ -79,8 +85,7 @@ def fer_csv_dataset(source: DatasetSource, progress: Progress, cancelled: Cancel
         x_test,
         y_test,
         tuple(e.capitalize() for e in EMOTIONS),
-        "Faces expressing 7 emotions, 48×48 grayscale, from the FER2013 CSV "
-        "(Training rows for training, the others for testing).",
+        f"Faces expressing 7 emotions, 48×48 grayscale, from the FER2013 CSV ({where}).",
         skipped_count=len(bad),
         skipped=tuple(bad[:SHOWN_SKIPS]),
     )
@@ -128,6 +133,10 @@ def image_csv_dataset(
         color = color or ("grayscale" if input_shape[2] == 1 else "rgb")
     images, labels, bad = [], [], []
     for line, row in rows:
+        label = (row.get("label") or "").strip()
+        if not label:  # a test list (article 003's test.csv) or a row left unlabelled
+            bad.append(f"line {line}: {row[name_col]}: no label")
+            continue
         try:
             with Image.open(folder / row[name_col]) as image:
                 image = image.convert("L" if (color or "grayscale") == "grayscale" else "RGB")
@@ -140,23 +149,26 @@ def image_csv_dataset(
             bad.append(f"line {line}: {row[name_col]}: {e}")
             continue
         images.append(array if array.ndim == 3 else array[..., None])
-        labels.append(str(row["label"]).strip())
+        labels.append(label)
     if not images:
-        raise DatasetError(f"{path.name}: none of its {len(rows):,} images could be read")
-    names = sorted(
-        set(labels),
-        key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v),
-    )
+        raise DatasetError(
+            f"{path.name}: none of its {len(rows):,} rows has both a label and a readable image"
+        )
+    names = sorted(set(labels), key=_label_order)
     x, y = np.stack(images), np.array([names.index(v) for v in labels], dtype=np.int64)
     check_arrays(x, y, path.name)
-    x, y = shuffled(x, y, seed=int(source.options.get("seed", 0)))
+    share = held_out_share(source)
+    x, y, x_test, y_test = held_out(x, y, share, int(source.options.get("seed", 0)))
     return Dataset(
         source,
         path.stem,
         x,
         y,
+        x_test,
+        y_test,
         class_names=tuple(names),
-        description=f"Images listed in {path.name}, read from {folder}.",
+        description=f"Images listed in {path.name}, read from {folder}"
+        + (f" ({share:.0%} of each class held out for testing)." if x_test is not None else "."),
         skipped_count=len(bad),
         skipped=tuple(bad[:SHOWN_SKIPS]),
     )

@@ -76,10 +76,56 @@ def test_a_csv_of_image_files_like_identify_the_digits(tmp_path):
             Image.fromarray(sample.x_train[i, ..., 0]).convert("RGBA").save(images / f"{i}.png")
             writer.writerow([f"{i}.png", sample.y_train[i]])
         writer.writerow(["missing.png", 3])
+        writer.writerow(["0.png", ""])  # unlabelled: skipped, not a class named ""
+        writer.writerow(["1.png"])  # too short a row: no label either
     d = load_dataset(str(tmp_path / "Train" / "train.csv"))
-    assert d.x_train.shape == (30, 28, 28, 1)
-    assert d.skipped_count == 1
+    # No test list with labels: a fifth of each class is held out to test on.
+    assert len(d.x_train) + len(d.x_test) == 30
+    assert 4 <= len(d.x_test) <= 8
+    assert d.x_train.shape[1:] == (28, 28, 1)
+    assert "held out for testing" in d.description
+    assert d.skipped_count == 3
+    assert any("no label" in s for s in d.skipped)
     assert d.class_names == tuple(str(c) for c in sorted(set(sample.y_train[:30].tolist())))
-    first = np.flatnonzero([np.array_equal(x, sample.x_train[0]) for x in d.x_train])
+    both = np.concatenate([d.x_train, d.x_test])
+    labels = np.concatenate([d.y_train, d.y_test])
+    first = np.flatnonzero([np.array_equal(x, sample.x_train[0]) for x in both])
     assert first.size == 1
-    assert d.class_names[d.y_train[first[0]]] == str(sample.y_train[0])
+    assert d.class_names[labels[first[0]]] == str(sample.y_train[0])
+    # Everything for training, if asked (from Python).
+    whole = load_dataset(d.source.with_options(test_fraction=0))
+    assert len(whole.x_train) == 30
+    assert not whole.has_test
+
+
+def test_a_folder_without_a_test_folder_holds_out_a_fifth_of_each_class(keras, tmp_path):
+    write_image_folder(tmp_path / "faces", 10, seed=2)
+    d = load_dataset(str(tmp_path / "faces"))
+    assert np.bincount(d.y_train).tolist() == [8] * 7
+    assert np.bincount(d.y_test).tolist() == [2] * 7
+    assert "20% of each class held out for testing" in d.description
+    again = load_dataset(str(tmp_path / "faces"))  # reproducible
+    assert np.array_equal(again.x_test, d.x_test)
+    with pytest.raises(DatasetError, match=r"test_fraction must be between 0 and 0\.9"):
+        load_dataset(d.source.with_options(test_fraction=1.5))
+
+
+def test_choosing_the_train_folder_itself_finds_the_test_folder_beside_it(keras, faces_folder):
+    d = load_dataset(str(faces_folder / "train"))
+    assert d.x_train.shape == (84, 48, 48, 1)
+    assert d.x_test.shape == (28, 48, 48, 1)
+    assert "test images from test/" in d.description
+
+
+def test_a_fer2013_csv_without_usage_holds_out_a_test_set(tmp_path):
+    x, y = toy_faces(5, seed=1)
+    path = tmp_path / "faces.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["emotion", "pixels"])
+        for image, label in zip(x, y, strict=True):
+            writer.writerow([label, " ".join(map(str, image.ravel()))])
+    d = load_dataset(str(path))
+    assert np.bincount(d.y_test).tolist() == [1] * 7
+    assert len(d.x_train) == 28
+    assert "held out for testing" in d.description
