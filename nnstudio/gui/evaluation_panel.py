@@ -5,9 +5,11 @@ per-class precision, recall and F1, the misclassified examples, a predicted-vs-l
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -44,13 +46,29 @@ def _fill(table: QTableWidget, rows: list[list]) -> None:
     table.resizeColumnsToContents()
 
 
+UNTRAINED = "Train a model to see how well it does on data it has not seen."
+TRAINED = (
+    "The model has trained weights ({}). Evaluate them to see how well they do on data "
+    "the model has not seen."
+)
+
+
 class EvaluationPanel(QWidget):
+    #: The person asked to evaluate the trained model again (or for the first time).
+    evaluate_requested = Signal()
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.evaluation: Evaluation | None = None
-        self.headline = QLabel("Train a model to see how well it does on data it has not seen.")
+        self._trained = ""  # how long the current weights trained, if they can be evaluated
+        self.headline = QLabel(UNTRAINED)
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button.setToolTip(
+            "Predict the dataset's test set with the trained weights and score them (Ctrl+E)"
+        )
+        self.evaluate_button.clicked.connect(self.evaluate_requested)
         self.stack = QStackedWidget()
 
         # Classes of images: matrix, scores, galleries.
@@ -92,16 +110,28 @@ class EvaluationPanel(QWidget):
         self._plot = None
         self.stack.addWidget(self.regression)
 
+        top_row = QHBoxLayout()
+        top_row.addWidget(self.headline, 1)
+        top_row.addWidget(self.evaluate_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.headline)
+        layout.addLayout(top_row)
         layout.addWidget(self.stack, 1)
         self.matrix.cell_clicked.connect(self.show_cell)
         self.stack.setVisible(False)
 
     def clear(self, text: str = "") -> None:
         self.evaluation = None
-        self.headline.setText(text or "Train a model to see how well it does on unseen data.")
+        default = TRAINED.format(self._trained) if self._trained else UNTRAINED
+        self.headline.setText(text or default)
         self.stack.setVisible(False)
+
+    def set_trained(self, trained: str, can_evaluate: bool) -> None:
+        """``trained``: how long the weights that can be evaluated trained ("3 epochs"), or ""
+        if there are none; ``can_evaluate``: whether Evaluate can start now."""
+        self._trained = trained
+        self.evaluate_button.setEnabled(can_evaluate and bool(trained))
+        if self.evaluation is None:
+            self.clear()
 
     def show_evaluation(self, evaluation: Evaluation, weights: list | None = None) -> None:
         self.evaluation = evaluation

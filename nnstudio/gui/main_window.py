@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from nnstudio import __version__
 from nnstudio.core.edits import RemoveLayer
 from nnstudio.core.errors import NnstudioError
+from nnstudio.core.formatting import counted
 from nnstudio.core.project import Project
 from nnstudio.core.summary import Summary
 from nnstudio.core.templates import templates
@@ -53,6 +54,9 @@ SHORTCUTS = """
 <tr><td><b>Alt+Up</b>, <b>Alt+Down</b></td><td>move the selected layers</td></tr>
 <tr><td><b>Ctrl+Z</b>, <b>Ctrl+Shift+Z</b></td><td>undo, redo</td></tr>
 <tr><td><b>Ctrl+N</b>, <b>Ctrl+O</b>, <b>Ctrl+S</b></td><td>new, open, save</td></tr>
+<tr><td><b>Ctrl+T</b>, <b>Ctrl+Shift+T</b></td><td>train, continue training</td></tr>
+<tr><td><b>Ctrl+P</b>, <b>Ctrl+.</b></td><td>pause or resume, stop</td></tr>
+<tr><td><b>Ctrl+E</b></td><td>evaluate the trained weights on the test set</td></tr>
 </table>
 """
 
@@ -138,6 +142,7 @@ class MainWindow(QMainWindow):
         self._dock_visibility = {}
         self.flow.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.flow.evaluated.connect(self.evaluation_panel.show_evaluation)
+        self.evaluation_panel.evaluate_requested.connect(self.evaluate)
         self.training_panel.train_requested.connect(self.flow.train)
         self.training_panel.reset_requested.connect(self.flow.reset)
         self.data_panel.load_requested.connect(self.flow.load_dataset)
@@ -296,6 +301,12 @@ class MainWindow(QMainWindow):
         self.reset_weights_action = self._action(
             "&Reset Weights", self.flow.reset, tip="Forget the trained weights"
         )
+        self.evaluate_action = self._action(
+            "&Evaluate",
+            self.evaluate,
+            "Ctrl+E",
+            "Score the trained weights on the dataset's test set (the Evaluation tab)",
+        )
         self.keras_action = self._action(
             "&Keras' Own Summary…",
             self.show_keras_summary,
@@ -351,6 +362,8 @@ class MainWindow(QMainWindow):
             self.continue_action,
             self.pause_action,
             self.stop_action,
+            None,
+            self.evaluate_action,
             None,
             self.reset_weights_action,
         ):
@@ -494,6 +507,11 @@ class MainWindow(QMainWindow):
         self.pause_action.setEnabled(self.trainer.state in ("running", "paused"))
         self.stop_action.setEnabled(self.trainer.state in ("running", "paused"))
         self.reset_weights_action.setEnabled(not running and self.trainer.trained)
+        fits = self.trainer.can_continue(self.editor.architecture)
+        self.evaluate_action.setEnabled(not running and fits)
+        done = self.trainer.epochs_done
+        trained = (counted(done, "epoch") if done else "part of an epoch") if fits else ""
+        self.evaluation_panel.set_trained(trained, not running)
         self.training_panel.update_buttons()
         dataset = self.data_session.dataset
         if dataset is not None and self.data_session.source == self.editor.dataset:
@@ -502,6 +520,11 @@ class MainWindow(QMainWindow):
                 self.training_panel.form.show_plan(f"Loss: {task.loss_label}.")
             except NnstudioError as e:
                 self.training_panel.form.show_plan(f"Cannot train yet: {e}")
+
+    def evaluate(self) -> None:
+        """Score the trained weights again, in the Evaluation tab."""
+        self.tabs.setCurrentWidget(self.evaluation_panel)
+        self.flow.evaluate()
 
     def _update_export_actions(self) -> None:
         for fmt, action in self.export_model_actions.items():

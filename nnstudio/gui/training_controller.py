@@ -210,7 +210,7 @@ class TrainingController(QObject):
             )
             if not result.ok:
                 return Outcome(result, record)
-            evaluation = evaluate(model, dataset, task, run_settings.validation_split)
+            evaluation = evaluate(model, dataset, task, run_settings)
             weights = weights_of(model, architecture, result.epochs_done)
             return Outcome(
                 result,
@@ -226,18 +226,25 @@ class TrainingController(QObject):
         self._run(job)
 
     def evaluate(self, architecture: Architecture, dataset: Dataset, settings: TrainingSettings):
-        """Evaluate the current model again (another dataset, say) on the worker thread."""
+        """Evaluate the trained model (a run's, or a reopened project's) on the worker thread."""
 
         def job(worker: _Worker) -> Outcome:
             from nnstudio.core.training.evaluation import evaluate
+            from nnstudio.core.training.loop import compile_model
             from nnstudio.core.training.tasks import plan
 
             task = plan(architecture, dataset, settings)
-            model = self.model or model_from_weights(*self._saved)
-            result = TrainingResult("evaluated", "evaluated the current model")
-            return Outcome(
-                result, None, model, None, evaluate(model, dataset, task), task, architecture
-            )
+            model = self.model
+            if model is None:
+                worker.message.emit("Loading the trained weights (TensorFlow loads at first)…")
+                model = model_from_weights(*self._saved)
+            if getattr(model, "optimizer", None) is None:  # so that it can say its loss
+                compile_model(model, settings, task)
+            worker.message.emit(f"Evaluating the model on {dataset.name}…")
+            evaluation = evaluate(model, dataset, task, settings)
+            result = TrainingResult("evaluated", f"evaluated the model on the {evaluation.split}")
+            values = list(model.get_weights())
+            return Outcome(result, None, model, None, evaluation, task, architecture, values)
 
         self._run(job)
 

@@ -27,7 +27,7 @@ class TrainingFlow(QObject):
         super().__init__(window)
         self._window, self._editor = window, editor
         self._session, self._controller = session, controller
-        self._pending: bool | None = None  # a Train waiting for its dataset (resume?)
+        self._pending = None  # a Train or an Evaluate waiting for its dataset
         self._offer_fit = False
         editor.dataset_changed.connect(self._on_dataset_chosen)
         editor.project_replaced.connect(self._on_project_replaced)
@@ -59,8 +59,8 @@ class TrainingFlow(QObject):
             self._offer_fit = False
             self.offer_fit(dataset)
         if self._pending is not None:
-            resume, self._pending = self._pending, None
-            self.train(resume)
+            then, self._pending = self._pending, None
+            then()
 
     def offer_fit(self, dataset: Dataset) -> None:
         """If the model does not take the dataset, propose the changes that make it fit."""
@@ -80,15 +80,21 @@ class TrainingFlow(QObject):
         ready = self._session.source == self._editor.dataset and not self._session.busy
         return self._session.dataset if ready else None
 
-    def train(self, resume: bool = False) -> None:
-        if self._controller.running:
-            return
+    def _dataset_then(self, then) -> Dataset | None:
+        """The loaded dataset; or None, having started loading it so as to ``then()``."""
         dataset = self._dataset()
         if dataset is None:
-            self._pending = resume
+            self._pending = then
             if not self._session.busy or self._session.source != self._editor.dataset:
                 self.load_dataset()
             self.message.emit("Loading the dataset first…")
+        return dataset
+
+    def train(self, resume: bool = False) -> None:
+        if self._controller.running:
+            return
+        dataset = self._dataset_then(lambda: self.train(resume))
+        if dataset is None:
             return
         arch, settings = self._editor.architecture, self._editor.training
         try:
@@ -113,6 +119,33 @@ class TrainingFlow(QObject):
         dialogs.show_error(self._window, "Cannot train this model", message)
         self.message.emit(message)
 
+    def evaluate(self) -> None:
+        """Evaluate the trained weights on the dataset's test set (on the worker thread)."""
+        if self._controller.running:
+            return
+        arch = self._editor.architecture
+        if not self._controller.can_continue(arch):
+            text = (
+                "The trained weights belong to another version of the model; train this one first."
+                if self._controller.trained
+                else "There is no trained model to evaluate yet: train one first."
+            )
+            self.message.emit(text)
+            return
+        dataset = self._dataset_then(self.evaluate)
+        if dataset is None:
+            return
+        settings = self._editor.training
+        try:
+            plan(arch, dataset, settings)
+        except TrainingError as e:
+            message = str(e)[0].upper() + str(e)[1:]
+            dialogs.show_error(self._window, "Cannot evaluate on this dataset", message)
+            self.message.emit(message)
+            return
+        self._controller.evaluate(arch, dataset, settings)
+        self.message.emit(f"Evaluating the model on {dataset.name}…")
+
     def reset(self) -> None:
         self._controller.reset()
         self._editor.record_results(self._editor.runs, None)
@@ -126,6 +159,11 @@ class TrainingFlow(QObject):
         if outcome.evaluation is not None:
             self.evaluated.emit(outcome.evaluation, outcome.values)
         text = result.message[0].upper() + result.message[1:]
-        if result.test and "accuracy" in result.test:
+        if outcome.record is None and outcome.evaluation is not None:
+            evaluation = outcome.evaluation
+            text = f"Evaluated the model on the {evaluation.split}"
+            if evaluation.is_classification:
+                text += f": accuracy {evaluation.accuracy:.2%}"
+        elif result.test and "accuracy" in result.test:
             text += f": test accuracy {result.test['accuracy']:.2%}"
         self.message.emit(text + ".")

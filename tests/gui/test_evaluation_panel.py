@@ -83,3 +83,35 @@ def test_regression_shows_the_learned_function_and_weights(window, qtbot):
     data, model = panel._plot.widget.getPlotItem().listDataItems()
     assert len(data.getData()[0]) == len(model.getData()[0]) > 100
     assert np.allclose(model.getData()[1], 2 * model.getData()[0] + 1, atol=0.3)
+
+
+def test_a_reopened_trained_project_is_evaluated_on_demand(window, qtbot, tmp_path):
+    panel = window.evaluation_panel
+    open_template(window, qtbot, "xor-network", epochs=3)
+    assert not panel.evaluate_button.isEnabled()
+    assert not window.evaluate_action.isEnabled()
+    assert "Train a model" in panel.headline.text()
+    assert train(window, qtbot).result.ok
+    path = tmp_path / "xor.nnstudio"
+    assert window.files._write(path)
+    window.files.new()
+    assert window.files.open(path)
+    # The saved weights can be evaluated, and the tab says so instead of "Train a model".
+    assert panel.evaluation is None
+    assert "trained weights (3 epochs)" in panel.headline.text()
+    assert panel.evaluate_button.isEnabled()
+    assert window.evaluate_action.isEnabled()
+    with qtbot.waitSignal(window.trainer.finished, timeout=120_000) as blocker:
+        panel.evaluate_button.click()
+    assert window.tabs.currentWidget() is panel
+    assert blocker.args[0].record is None  # an evaluation is not a run
+    assert len(window.editor.runs) == 1
+    assert panel.evaluation is not None
+    assert panel.evaluation.split == "test set"
+    assert "On the test set</b> (4 samples): accuracy" in panel.headline.text()
+    assert panel.evaluation.loss is not None  # compiled to say its loss
+    assert "Evaluated the model on the test set: accuracy" in window.statusBar().currentMessage()
+    # Another version of the model cannot be scored with these weights.
+    window.add_layer("Dense")
+    assert not panel.evaluate_button.isEnabled()
+    assert not window.evaluate_action.isEnabled()

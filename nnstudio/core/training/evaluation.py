@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnstudio.core.datasets import Dataset
-from nnstudio.core.training.pipeline import tf_dataset
+from nnstudio.core.training.pipeline import split, tf_dataset
+from nnstudio.core.training.settings import TrainingSettings
 from nnstudio.core.training.tasks import Plan
 
 
@@ -35,7 +36,8 @@ def per_class(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 class Evaluation:
     """Predictions on the evaluation split and what follows from them."""
 
-    split: str  # "test set" or "validation split"
+    #: What was predicted: "test set", "validation split" or "training data (...)".
+    split: str
     x: np.ndarray
     y_true: np.ndarray
     #: Class probabilities (N, classes) for classification; predicted values for numbers.
@@ -86,13 +88,21 @@ class Evaluation:
         return {"mse": float((difference**2).mean()), "mae": float(np.abs(difference).mean())}
 
 
-def evaluate(model, dataset: Dataset, plan: Plan, validation_fraction: float = 0.1) -> Evaluation:
-    """Predict the test split (or, without one, the last part of the training data)."""
+def evaluate(
+    model, dataset: Dataset, plan: Plan, settings: TrainingSettings | None = None
+) -> Evaluation:
+    """Predict the test split. A dataset without one (only a dataset made in Python: the
+    loaders hold out a test set) is evaluated on the validation split the settings hold out,
+    or else on the training data, and the split's name says which."""
     if dataset.has_test:
-        x, y, split = dataset.x_test, dataset.y_test, "test set"
+        x, y, where = dataset.x_test, dataset.y_test, "test set"
     else:
-        n = max(1, round(len(dataset.x_train) * validation_fraction))
-        x, y, split = dataset.x_train[-n:], dataset.y_train[-n:], "validation split"
+        parts = split(dataset, settings) if settings is not None else None
+        if parts is not None and parts.x_val is not None:
+            x, y, where = parts.x_val, parts.y_val, parts.validation_name
+        else:
+            x, y = dataset.x_train, dataset.y_train
+            where = "training data (the dataset has no test set)"
     data = tf_dataset(x, y, plan, 256)
     outputs = np.asarray(model.predict(data, verbose=0), dtype=np.float32)
     if plan.from_logits:
@@ -102,7 +112,7 @@ def evaluate(model, dataset: Dataset, plan: Plan, validation_fraction: float = 0
         loss = float(model.evaluate(data, verbose=0, return_dict=True)["loss"])
     if not dataset.class_names:
         outputs = outputs.reshape(len(y), -1)
-    return Evaluation(split, x, y, outputs, dataset.class_names, loss)
+    return Evaluation(where, x, y, outputs, dataset.class_names, loss)
 
 
 def _probabilities(logits: np.ndarray) -> np.ndarray:
