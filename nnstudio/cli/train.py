@@ -70,30 +70,39 @@ def run(args: argparse.Namespace) -> int:
     def say(text: str) -> None:
         print(text, file=out, flush=True)
 
+    def fail(status: int, text: str, report: dict | None = None) -> int:
+        """An error on stderr; with --json, also the last line of stdout, for scripts."""
+        print(f"nnstudio: {text}", file=sys.stderr, flush=True)
+        if args.json:
+            report = {**(report or {"status": "error"}), "error": text, "exit_status": status}
+            print(json.dumps(report), flush=True)
+        return status
+
     try:
         project = open_file(args.model)
     except NnstudioError as e:
-        print(f"nnstudio: {args.model}: {e}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return fail(EXIT_UNREADABLE, f"{args.model}: {e}")
     try:
         settings = _settings(project.training, args)
         source = project.dataset
         if args.dataset is not None:
-            options = {"expression": args.function} if args.function else {}
-            source = source_from_text(args.dataset, **options)
-        elif args.function:
+            source = source_from_text(args.dataset)
+        if args.function:
+            if args.dataset is not None and source.name != "function":
+                raise SettingsError(
+                    f"--function sets f(x) for --dataset function, not for {args.dataset}; "
+                    "leave it out, or use --dataset function"
+                )
             source = source_from_text("function", expression=args.function)
         check_tensorboard(args.tensorboard)
     except (SettingsError, TrainingError) as e:
-        print(f"nnstudio: {e}", file=sys.stderr)
-        return EXIT_INVALID
+        return fail(EXIT_INVALID, str(e))
     except DatasetError as e:
-        print(f"nnstudio: {e}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    return _train(project.architecture, source, settings, args, say)
+        return fail(EXIT_UNREADABLE, str(e))
+    return _train(project.architecture, source, settings, args, say, fail)
 
 
-def _train(architecture, source, settings, args, say) -> int:
+def _train(architecture, source, settings, args, say, fail) -> int:
     from nnstudio.cli.progress import TerminalProgress
     from nnstudio.core.datasets import DatasetCancelled, DatasetError, load_dataset
     from nnstudio.core.summary import summarize
@@ -102,13 +111,13 @@ def _train(architecture, source, settings, args, say) -> int:
 
     summary = summarize(architecture)
     if not summary.ok:
-        say(f"nnstudio: {args.model}: the architecture is invalid: {summary.errors[0].message}")
-        return EXIT_INVALID
+        return fail(
+            EXIT_INVALID, f"{args.model}: the architecture is invalid: {summary.errors[0].message}"
+        )
     try:
         dataset = load_dataset(source, tuple(architecture.input_shape))
     except (DatasetError, DatasetCancelled) as e:
-        print(f"nnstudio: dataset: {e}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return fail(EXIT_UNREADABLE, f"dataset: {e}")
     say(
         f"Training {architecture.name} ({summary.total_params:,} parameters) on {dataset.name}: "
         f"{dataset.describe()}"
@@ -125,11 +134,11 @@ def _train(architecture, source, settings, args, say) -> int:
         )
     except TrainingError as e:
         fixes = "; ".join(text for text, _ in e.fixes)
-        say(
-            f"nnstudio: cannot train {architecture.name} on {dataset.name}: {e}"
-            + (f" Fix: {fixes}." if fixes else "")
+        return fail(
+            EXIT_INVALID,
+            f"cannot train {architecture.name} on {dataset.name}: {e}"
+            + (f" Fix: {fixes}." if fixes else ""),
         )
-        return EXIT_INVALID
     say(
         result.message[0].upper() + result.message[1:] + f" in {result.duration:.1f} s "
         f"({result.samples_per_second:,.0f} samples/s), seed {result.seed}."
@@ -140,6 +149,19 @@ def _train(architecture, source, settings, args, say) -> int:
             + ", test ".join(f"{k} {v:.4f}" for k, v in result.test.items())
             + f" ({len(dataset.x_test):,} test samples)"
         )
+    report = {
+        "status": result.status,
+        "message": result.message,
+        "model": architecture.name,
+        "dataset": dataset.name,
+        "params": summary.total_params,
+        "epochs": result.epochs_done,
+        "seed": result.seed,
+        "duration": result.duration,
+        "samples_per_second": result.samples_per_second,
+        "history": result.history,
+        **{f"test_{k}": v for k, v in (result.test or {}).items()},
+    }
     if args.out and result.ok:
         from nnstudio.core.exporting import ExportError, export_model, model_info
 
@@ -147,24 +169,11 @@ def _train(architecture, source, settings, args, say) -> int:
             info = model_info(architecture, source, settings, dataset)
             export_model(model, info, "keras", args.out)
         except ExportError as e:
-            print(f"nnstudio: cannot save the model to {args.out}: {e}", file=sys.stderr)
-            return EXIT_INVALID
+            return fail(EXIT_INVALID, f"cannot save the model to {args.out}: {e}", report)
         say(f"Saved the model to {args.out}")
+        report["out"] = str(Path(args.out))
+    if not result.ok:
+        return fail(EXIT_INVALID, result.message, report)
     if args.json:
-        report = {
-            "status": result.status,
-            "message": result.message,
-            "model": architecture.name,
-            "dataset": dataset.name,
-            "params": summary.total_params,
-            "epochs": result.epochs_done,
-            "seed": result.seed,
-            "duration": result.duration,
-            "samples_per_second": result.samples_per_second,
-            "history": result.history,
-            **{f"test_{k}": v for k, v in (result.test or {}).items()},
-        }
-        if args.out and result.ok:
-            report["out"] = str(Path(args.out))
         print(json.dumps(report), flush=True)
-    return EXIT_OK if result.ok else EXIT_INVALID
+    return EXIT_OK

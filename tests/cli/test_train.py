@@ -101,9 +101,9 @@ def test_a_project_brings_its_dataset_and_settings(keras, capsys, tmp_path):
 
 def test_a_model_that_does_not_fit_the_dataset_gets_a_fix(keras, capsys):
     assert main(["train", tpl("emotion-cnn"), "--dataset", "mnist-sample", "--epochs", "1"]) == 1
-    out, _ = capsys.readouterr()
-    assert "samples are 28×28×1 (784 values) but the model's input is 48×48×1" in out
-    assert "Fix: Set the input shape to 28, 28, 1." in out
+    _, err = capsys.readouterr()
+    assert "samples are 28×28×1 (784 values) but the model's input is 48×48×1" in err
+    assert "Fix: Set the input shape to 28, 28, 1." in err
 
 
 @pytest.mark.parametrize(
@@ -112,6 +112,8 @@ def test_a_model_that_does_not_fit_the_dataset_gets_a_fix(keras, capsys):
         (["--dataset", "imagenet"], 2, "neither a dataset name nor an existing path"),
         (["--dataset", "xor", "--epochs", "0"], 1, "epochs must be at least 1"),
         (["--dataset", "xor", "--optimizer", "lbfgs"], 1, "optimizer must be one of"),
+        (["--dataset", "xor", "--function", "x**2"], 1, "--function sets f(x) for --dataset"),
+        (["--dataset", "function", "--function", "x+"], 2, "x+"),
     ],
 )
 def test_bad_arguments_get_one_line(keras, capsys, args, status, message):
@@ -129,7 +131,7 @@ def test_an_invalid_architecture(capsys, tmp_path):
     arch = template("mnist-cnn").architecture.replace(input_shape=(3, 3, 1))
     save_architecture(arch, tmp_path / "small.json")
     assert main(["train", str(tmp_path / "small.json"), "--dataset", "mnist-sample"]) == 1
-    assert "the architecture is invalid" in capsys.readouterr().out
+    assert "the architecture is invalid" in capsys.readouterr().err
 
 
 def test_tensorboard_logs_are_written(keras, capsys, tmp_path):
@@ -160,3 +162,38 @@ def test_tensorboard_logs_cannot_go_into_a_file(capsys, tmp_path):
     args = ["train", tpl("xor-network"), "--dataset", "xor", "--tensorboard"]
     assert main([*args, str(tmp_path / "logs")]) == 1
     assert "is a file; choose a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "error"),
+    [
+        (["--dataset", "imagenet"], 2, "neither a dataset name nor an existing path"),
+        (["--dataset", "mnist-sample"], 1, "the model's input is 2"),
+        (["--dataset", "xor", "--epochs", "0"], 1, "epochs must be at least 1"),
+    ],
+)
+def test_with_json_a_failure_is_a_json_line_too(keras, capsys, args, status, error):
+    assert main(["train", tpl("xor-network"), *args, "--json"]) == status
+    report = last_json(capsys.readouterr().out)
+    assert report["status"] == "error"
+    assert report["exit_status"] == status
+    assert error in report["error"]
+
+
+def test_with_json_a_model_that_cannot_be_saved_still_reports_its_training(keras, capsys, tmp_path):
+    args = ["train", tpl("xor-network"), "--dataset", "xor", "--epochs", "1", "--json"]
+    assert main([*args, "--out", str(tmp_path / "missing" / "xor.keras")]) == 1
+    report = last_json(capsys.readouterr().out)
+    assert report["status"] == "completed"
+    assert "test_accuracy" in report
+    assert "cannot save the model to" in report["error"]
+
+
+def test_an_image_folder_without_a_test_folder_reports_test_metrics(keras, capsys, tmp_path):
+    from nnstudio.core.toy_faces import write_image_folder
+
+    root = write_image_folder(tmp_path / "faces", 5, seed=1)
+    args = ["train", tpl("emotion-cnn"), "--dataset", str(root), "--epochs", "1", "--json"]
+    assert main([*args, "--batch-size", "8"]) == 0
+    report = last_json(capsys.readouterr().out)
+    assert {"test_accuracy", "test_loss"} <= set(report)
