@@ -23,8 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.datasets import BUILTIN, FUNCTION_DEFAULTS, Dataset, DatasetSource, is_cached
-from nnstudio.core.datasets.downloads import KERAS_SETS
+from nnstudio.core.datasets import (
+    BUILTIN,
+    FUNCTION_DEFAULTS,
+    Dataset,
+    DatasetSource,
+    download_size_mb,
+    needs_download,
+)
+from nnstudio.core.datasets.downloads import KERAS_SETS, keras_home
 from nnstudio.core.expressions import ExpressionError, parse_expression
 from nnstudio.gui import dialogs, theme
 from nnstudio.gui.data_session import DataSession
@@ -72,6 +79,10 @@ class DataPanel(QWidget):
             "An mnist.npz, a folder with Fashion-MNIST's four .gz files, or "
             "the official cifar-10-python.tar.gz"
         )
+        self.use_sample = QPushButton()
+        self.use_sample.setToolTip(
+            "The bundled sample: 8,000 training and 2,000 test images, offline"
+        )
         self.load_button = QPushButton("Load")
         self.cancel_button = QPushButton("Cancel")
         self.progress = QProgressBar()
@@ -117,6 +128,7 @@ class DataPanel(QWidget):
         path_row.addWidget(self.browse)
         column.addLayout(path_row)
         column.addWidget(self.own_file)
+        column.addWidget(self.use_sample)
         column.addWidget(self.function_box)
         column.addWidget(self.faces_box)
         buttons = QHBoxLayout()
@@ -158,6 +170,7 @@ class DataPanel(QWidget):
         self.choice.activated.connect(self._on_choice)
         self.browse.clicked.connect(self._choose_path)
         self.own_file.clicked.connect(self._choose_own_file)
+        self.use_sample.clicked.connect(self._use_sample)
         self.load_button.clicked.connect(self.load_requested)
         self.cancel_button.clicked.connect(session.cancel)
         self.expression.value_edited.connect(lambda v: self._set_option(expression=v))
@@ -169,7 +182,7 @@ class DataPanel(QWidget):
         self.class_weights.toggled.connect(
             lambda on: editor.set_training(editor.training.replace(class_weights=on))
         )
-        editor.dataset_changed.connect(self._show_source)
+        editor.dataset_changed.connect(self._on_source_changed)
         editor.training_changed.connect(self._show_class_weights)
         session.loading.connect(self._on_loading)
         session.progress.connect(self._on_progress)
@@ -217,6 +230,10 @@ class DataPanel(QWidget):
         if path:
             self._editor.set_dataset(DatasetSource(name, path))
 
+    def _use_sample(self) -> None:
+        hint = KERAS_SETS[self._editor.dataset.name].sample_hint
+        self._editor.set_dataset(DatasetSource(hint))
+
     def _set_option(self, **options) -> None:
         source = self._editor.dataset
         if source.options.get(next(iter(options))) != next(iter(options.values())):
@@ -249,12 +266,44 @@ class DataPanel(QWidget):
         self.per_class.blockSignals(True)
         self.per_class.setValue(int(source.options.get("per_class", 300)))
         self.per_class.blockSignals(False)
-        needs_download = (
-            source.name in KERAS_SETS and not source.path and not is_cached(source.name)
+        self.use_sample.setVisible(False)
+        if needs_download(source):
+            size = download_size_mb(source.name)
+            self.load_button.setText(f"Download and load ({size:.3g} MB)")
+        else:
+            self.load_button.setText("Load")
+
+    def _offer_sample(self) -> None:
+        """Show "Use the MNIST sample instead" for a full dataset that has a bundled sample."""
+        source = self._editor.dataset
+        spec = KERAS_SETS.get(source.name)
+        if spec is not None and spec.sample_hint and not source.path:
+            self.use_sample.setText(f"Use the bundled {spec.title} sample instead")
+            self.use_sample.setVisible(True)
+
+    def _on_source_changed(self) -> None:
+        self._show_source()
+        source = self._editor.dataset
+        if not needs_download(source) or self._session.busy:
+            return
+        # Chosen but not downloaded: say what pressing the button will do, and show no
+        # samples of the previous dataset as if they were this one's.
+        spec, size = KERAS_SETS[source.name], download_size_mb(source.name)
+        self.status.setText(
+            f"Not downloaded yet: press <b>Download and load</b> to fetch {size:.3g} MB once, "
+            "or use a file you already have."
         )
-        files = KERAS_SETS[source.name].files if source.name in KERAS_SETS else ()
-        size = sum(f.size_mb for f in files)
-        self.load_button.setText(f"Download and load ({size:.3g} MB)" if needs_download else "Load")
+        self.info.setText(
+            f"<b>{spec.title}</b> (full, not on this computer yet)<br>{spec.description}<br>"
+            f"<small>{spec.attribution}</small><br><br>It is downloaded from "
+            f"{spec.files[0].url.split('/')[2]} into {keras_home() / 'datasets'}, where Keras "
+            "keeps its datasets, so later loads need no network."
+        )
+        self.preview.set_images([], empty_text="The samples appear once it is loaded.")
+        if self._histogram is not None:
+            self._histogram.setVisible(False)
+        self.imbalance.setText("")
+        self._offer_sample()
 
     def _show_class_weights(self) -> None:
         self.class_weights.blockSignals(True)
@@ -292,6 +341,7 @@ class DataPanel(QWidget):
                 f"loaded)<br>{previous.describe()}"
             )
         self._show_source()
+        self._offer_sample()
 
     def _show_dataset(self, dataset: Dataset) -> None:
         self._set_busy(False)

@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         self._select_first_layer()
         self._update_training_actions()
         # The default dataset loads on a worker thread once the window is up.
-        QTimer.singleShot(0, self.flow.load_dataset)
+        QTimer.singleShot(0, self.flow.load_unless_downloading)
         self.statusBar().showMessage(
             "Drag layers from the palette into the stack, or double-click them. "
             "Shapes and counts update as you edit.",

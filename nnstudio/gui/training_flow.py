@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from nnstudio.core.datasets import Dataset
+from nnstudio.core.datasets import BUILTIN, Dataset, download_size_mb, needs_download
 from nnstudio.core.edits import Batch
 from nnstudio.core.training import TrainingError, input_fix, output_fixes, plan
 from nnstudio.gui import dialogs
@@ -40,15 +40,28 @@ class TrainingFlow(QObject):
     def load_dataset(self) -> None:
         self._session.load(self._editor.dataset, tuple(self._editor.architecture.input_shape))
 
+    def load_unless_downloading(self) -> None:
+        """Load the chosen dataset, unless it would be downloaded first: that waits for the
+        person to press Download and load (or Train), knowing how large it is."""
+        source = self._editor.dataset
+        if needs_download(source):
+            self.message.emit(
+                f"{BUILTIN.get(source.name, source.name)} is not on this computer yet: "
+                f"press Download and load ({download_size_mb(source.name):.3g} MB) in the "
+                "Data tab, or use a file you already have."
+            )
+            return
+        self.load_dataset()
+
     def _on_dataset_chosen(self) -> None:
         if self._session.source != self._editor.dataset:
             self._offer_fit = True
-            self.load_dataset()
+            self.load_unless_downloading()
 
     def _on_project_replaced(self) -> None:
         self._offer_fit = False
         self._controller.adopt(self._editor.architecture, self._editor.weights)
-        self.load_dataset()
+        self.load_unless_downloading()
 
     def _on_load_failed(self, message: str) -> None:
         self._pending = None

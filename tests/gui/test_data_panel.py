@@ -118,16 +118,24 @@ def test_offline_download_says_so_and_a_file_of_ones_own_loads(
     )
     monkeypatch.setitem(KERAS_SETS, "mnist", offline)
 
-    with qtbot.waitSignal(window.data_session.failed, timeout=30_000):
-        choose(panel, "mnist")  # choosing starts the download
+    loaded = window.data_session.dataset
+    choose(panel, "mnist")  # choosing says what a download would cost; it does not start one
+    assert not window.data_session.busy
+    assert window.data_session.dataset is loaded
     assert panel.load_button.text() == "Download and load (11.5 MB)"
     assert panel.load_button.isEnabled()
     assert panel.own_file.isVisible()
+    assert "Not downloaded yet" in panel.status.text()
+    assert "full, not on this computer yet" in panel.info.text()
+    assert panel.preview.images == []  # not the previous dataset's samples
+    assert panel.use_sample.isVisible()
     with qtbot.waitSignal(window.data_session.failed, timeout=30_000) as blocker:
         panel.load_button.click()
     assert "MNIST could not be downloaded" in blocker.args[0]
     assert "seems to be offline" in panel.status.text()
-    assert "Use the bundled mnist-sample instead" in panel.status.text()
+    assert "Use the bundled MNIST sample instead" in panel.status.text()
+    assert panel.use_sample.text() == "Use the bundled MNIST sample instead"
+    assert panel.use_sample.isVisible()
     assert theme.ERROR_COLOR in panel.status.text()
     assert not (tmp_path / "keras" / "datasets" / "mnist.npz").exists()
     assert not list((tmp_path / "keras" / "datasets").glob("*.part"))
@@ -152,7 +160,21 @@ def test_offline_download_says_so_and_a_file_of_ones_own_loads(
     assert panel.path.isVisible()
     assert panel.path.text() == str(tmp_path / "mnist.npz")
     assert panel.load_button.text() == "Load"
+    assert not panel.use_sample.isVisible()
     assert answers.fit_asked == []
+
+
+def test_a_full_dataset_not_downloaded_offers_its_sample(window, qtbot, tmp_path, monkeypatch):
+    panel = open_data_tab(window, qtbot)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    choose(panel, "fashion-mnist")
+    assert panel.load_button.text() == "Download and load (30 MB)"
+    assert not window.data_session.busy
+    panel.use_sample.click()
+    assert window.editor.dataset == DatasetSource("fashion-mnist-sample")
+    wait_for_dataset(window, qtbot)
+    assert window.data_session.dataset.name == "Fashion-MNIST sample"
+    assert not panel.use_sample.isVisible()
 
 
 def test_an_image_folder_with_a_broken_file_loads_the_rest(window, qtbot, answers, tmp_path):

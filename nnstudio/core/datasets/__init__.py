@@ -22,7 +22,13 @@ from nnstudio.core.datasets.base import (
     no_progress,
 )
 from nnstudio.core.datasets.bundled import SAMPLES, load_sample
-from nnstudio.core.datasets.downloads import KERAS_SETS, is_cached, load_keras_set
+from nnstudio.core.datasets.downloads import (
+    KERAS_SETS,
+    download_size_mb,
+    is_cached,
+    load_keras_set,
+    needs_download,
+)
 from nnstudio.core.datasets.synthetic import (
     FUNCTION_DEFAULTS,
     GATES,
@@ -38,8 +44,10 @@ __all__ = [
     "DatasetCancelled",
     "DatasetError",
     "DatasetSource",
+    "download_size_mb",
     "is_cached",
     "load_dataset",
+    "needs_download",
     "source_from_text",
 ]
 

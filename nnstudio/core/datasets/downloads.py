@@ -179,11 +179,24 @@ def download(
     return target
 
 
+def needs_download(source: DatasetSource) -> bool:
+    """Whether loading ``source`` would download it first (a full dataset not cached yet)."""
+    return source.name in KERAS_SETS and not source.path and not is_cached(source.name)
+
+
+def download_size_mb(name: str) -> float:
+    return sum(f.size_mb for f in KERAS_SETS[name].files)
+
+
 def offline_message(spec: KerasSet, reason: str) -> str:
-    sample = f" Use the bundled {spec.sample_hint} instead," if spec.sample_hint else ""
+    own = "point nnstudio to a copy you already have (Use a file I already have)"
+    if spec.sample_hint:
+        fix = f"Use the bundled {spec.title} sample instead, or {own}."
+    else:
+        fix = own[0].upper() + own[1:] + "."
     return (
-        f"{spec.title} could not be downloaded ({reason}): this computer seems to be offline."
-        f"{sample} or point nnstudio to a copy you already have."
+        f"{spec.title} could not be downloaded ({reason}): this computer seems to be offline. "
+        + fix
     )
 
 
