@@ -3,6 +3,8 @@ labels as article 004 shows, the class histogram and imbalance), and load it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,8 +34,11 @@ from nnstudio.core.datasets import (
     needs_download,
 )
 from nnstudio.core.datasets.downloads import KERAS_SETS, keras_home
+from nnstudio.core.datasets.synthetic import TOY_FACES_DEFAULTS
 from nnstudio.core.expressions import ExpressionError, parse_expression
+from nnstudio.core.toy_faces import EMOTIONS, write_image_folder
 from nnstudio.gui import dialogs, theme
+from nnstudio.gui.background import Threads
 from nnstudio.gui.data_session import DataSession
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.image_grid import ImageGrid
@@ -59,10 +64,13 @@ class DataPanel(QWidget):
 
     #: The user asked to load (or download) the chosen dataset now.
     load_requested = Signal()
+    #: The toy faces were written as an image folder (its path), or could not be (None).
+    faces_written = Signal(object)
 
     def __init__(self, editor: Editor, session: DataSession, parent=None) -> None:
         super().__init__(parent)
         self._editor, self._session = editor, session
+        self._jobs = Threads(self)
         self.choice = QComboBox()
         self.choice.setAccessibleName("Dataset")
         for name, title in BUILTIN.items():
@@ -111,7 +119,14 @@ class DataPanel(QWidget):
         self.faces_box = QGroupBox("Toy faces")
         self.per_class = QSpinBox()
         self.per_class.setRange(1, 20000)
-        QFormLayout(self.faces_box).addRow("faces per emotion", self.per_class)
+        self.write_faces = QPushButton("Save as Image Folder…")
+        self.write_faces.setToolTip(
+            "Write these faces as PNG files in FER2013's layout (train/<emotion>/, test/"
+            "<emotion>/), to try the image-folder workflow or other tools on them"
+        )
+        faces_form = QFormLayout(self.faces_box)
+        faces_form.addRow("faces per emotion", self.per_class)
+        faces_form.addRow(self.write_faces)
 
         self.class_weights = QCheckBox("Weigh rare classes more (class weights)")
         self.class_weights.setToolTip(
@@ -171,6 +186,7 @@ class DataPanel(QWidget):
         self.browse.clicked.connect(self._choose_path)
         self.own_file.clicked.connect(self._choose_own_file)
         self.use_sample.clicked.connect(self._use_sample)
+        self.write_faces.clicked.connect(lambda: self.write_toy_faces())
         self.load_button.clicked.connect(self.load_requested)
         self.cancel_button.clicked.connect(session.cancel)
         self.expression.value_edited.connect(lambda v: self._set_option(expression=v))
@@ -233,6 +249,45 @@ class DataPanel(QWidget):
     def _use_sample(self) -> None:
         hint = KERAS_SETS[self._editor.dataset.name].sample_hint
         self._editor.set_dataset(DatasetSource(hint))
+
+    def write_toy_faces(self, parent: str | None = None) -> None:
+        """Write the toy faces as an image folder, ``toy-faces`` inside the folder chosen."""
+        parent = parent or dialogs.ask_folder(self, "Where to write the toy faces", "")
+        if not parent:
+            return
+        root = Path(parent) / "toy-faces"
+        if root.exists() and any(root.iterdir()):
+            self._say_error(f"{root} already exists and is not empty; choose another folder.")
+            return
+        options = {**TOY_FACES_DEFAULTS, **self._editor.dataset.options}
+        per_class, test, seed = (int(options[k]) for k in ("per_class", "test_per_class", "seed"))
+        self.write_faces.setEnabled(False)
+        self.status.setText(f"Writing {len(EMOTIONS) * (per_class + test):,} toy faces to {root}…")
+        self._jobs.run(
+            write_image_folder,
+            root,
+            per_class,
+            seed,
+            test,
+            finished=self._on_faces_written,
+            failed=self._on_faces_failed,
+        )
+
+    def _on_faces_written(self, root) -> None:
+        self.write_faces.setEnabled(True)
+        self.status.setText(
+            f"Wrote the toy faces to {root}: train/ and test/, a folder per emotion. Choose "
+            "<b>Image folder</b> above and pick it to train from the files."
+        )
+        self.faces_written.emit(Path(root))
+
+    def _on_faces_failed(self, message: str) -> None:
+        self.write_faces.setEnabled(True)
+        self._say_error(f"Cannot write the toy faces: {message}")
+        self.faces_written.emit(None)
+
+    def _say_error(self, text: str) -> None:
+        self.status.setText(f"<span style='color:{theme.ERROR_COLOR}'>{text}</span>")
 
     def _set_option(self, **options) -> None:
         source = self._editor.dataset

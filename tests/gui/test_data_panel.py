@@ -71,6 +71,31 @@ def test_the_default_window_shows_the_mnist_sample(window, qtbot):
     assert panel.imbalance.text() == "Balanced classes."
 
 
+def test_toy_faces_are_written_as_an_image_folder_that_loads(window, qtbot, answers, tmp_path):
+    panel = open_data_tab(window, qtbot)
+    answers.fit_answer = False
+    choose(panel, "toy-faces")
+    panel.per_class.setValue(4)
+    wait_for_dataset(window, qtbot)
+    answers.folder = tmp_path
+    with qtbot.waitSignal(panel.faces_written, timeout=60_000) as blocker:
+        panel.write_faces.click()
+    root = blocker.args[0]
+    assert root == tmp_path / "toy-faces"
+    assert "Wrote the toy faces to" in panel.status.text()
+    assert sorted(p.name for p in (root / "train").iterdir()) == sorted(EMOTIONS)
+    assert len(list((root / "train").rglob("*.png"))) == 7 * 4
+    assert len(list((root / "test").rglob("*.png"))) == 7 * 60
+    # The folder is a dataset of its own, read back through the image-folder loader.
+    answers.folder = root
+    choose(panel, "folder")
+    wait_for_dataset(window, qtbot)
+    assert "28 training and 420 test images" in panel.info.text()
+    # Not over a folder that holds something already.
+    panel.write_toy_faces(str(tmp_path))
+    assert "already exists and is not empty" in panel.status.text()
+
+
 def test_choosing_toy_faces_fits_the_model_and_undoes_in_two_steps(window, qtbot, answers):
     panel = open_data_tab(window, qtbot)
     answers.fit_answer = True
