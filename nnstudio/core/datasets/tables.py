@@ -105,6 +105,28 @@ def _image_folder_for(csv_path: Path, first: str) -> Path:
     )
 
 
+NAME_COLUMNS = ("filename", "file", "image", "path")
+
+
+def name_column(header: list[str]) -> str | None:
+    """The column of a CSV of images that holds the file names."""
+    return next((c for c in NAME_COLUMNS if c in header), None)
+
+
+def image_folder_for_csv(csv_path: Path) -> Path:
+    """Where a CSV's images are, found from its first row; the CSV's folder if that fails
+    (the CSV cannot be read now: an exported script names where it would look)."""
+    try:
+        column = name_column(csv_header(csv_path))
+        with csv_path.open(newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            reader.fieldnames = [c.strip().lower() for c in reader.fieldnames or []]
+            first = next(reader)[column]
+        return _image_folder_for(csv_path, first)
+    except (OSError, UnicodeDecodeError, csv.Error, StopIteration, KeyError, DatasetError):
+        return csv_path.parent
+
+
 def _label_order(label: str) -> tuple:
     """Numbers in numeric order ("2" before "10"), then names in alphabetical order."""
     number = label.lstrip("-").isdigit()
@@ -117,7 +139,7 @@ def image_csv_dataset(
     """A CSV of image file names and labels (article 003's "Identify the Digits")."""
     path = Path(source.path or "")
     header = csv_header(path)
-    name_col = next((c for c in ("filename", "file", "image", "path") if c in header), None)
+    name_col = name_column(header)
     if name_col is None or "label" not in header:
         raise DatasetError(
             f"{path.name}: expected the columns filename,label; found {','.join(header)}"

@@ -1,6 +1,7 @@
 """The python export: a standalone Keras script that rebuilds the model, loads its data as
 nnstudio does and trains it. Importing it only defines things; running it trains and saves."""
 
+import csv
 import importlib.util
 import json
 import subprocess
@@ -175,16 +176,127 @@ def test_other_datasets_code_only(tmp_path, source, expected):
     assert expected in text
 
 
-def test_a_csv_is_loaded_by_nnstudio(tmp_path):
-    csv = tmp_path / "fer2013.csv"
-    csv.write_text("emotion,pixels,Usage\n")
-    arch = faces_cnn()
-    script = write_script(tmp_path, arch, DatasetSource("fer-csv", str(csv)))
-    dataset = import_script(script).DATASET
-    assert dataset == {"name": "fer-csv", "path": str(csv)}
+def standalone(script) -> bool:
+    """Whether the script runs without nnstudio: it imports none of it."""
     text = script.read_text()
-    assert "source = source_from_dict(DATASET)" in text
-    assert '"""fer2013, loaded by nnstudio' in text
+    return "import nnstudio" not in text and "from nnstudio" not in text
+
+
+def assert_same_data(module, dataset):
+    (x, y), (x_test, y_test) = module.load_data()
+    np.testing.assert_array_equal(x, dataset.x_train)
+    np.testing.assert_array_equal(y, dataset.y_train)
+    np.testing.assert_array_equal(x_test, dataset.x_test)
+    np.testing.assert_array_equal(y_test, dataset.y_test)
+
+
+def write_fer_csv(path, usage: bool):
+    from nnstudio.core.toy_faces import toy_faces
+
+    x, y = toy_faces(5, seed=2)
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["emotion", "pixels", *(["Usage"] if usage else [])])
+        for i, (image, label) in enumerate(zip(x, y, strict=True)):
+            split = ["PrivateTest" if i % 4 == 0 else "Training"] if usage else []
+            writer.writerow([label, " ".join(map(str, image.ravel())), *split])
+        writer.writerow([9, "1 2 3", *(["Training"] if usage else [])])  # skipped by both
+        writer.writerow(["3", "0 " * 2303 + "256", *(["Training"] if usage else [])])
+
+
+@pytest.mark.parametrize("usage", [True, False])
+def test_a_fer2013_csv_is_read_without_nnstudio(tmp_path, usage):
+    path = tmp_path / "fer2013.csv"
+    write_fer_csv(path, usage)
+    source = DatasetSource("fer-csv", str(path))
+    script = write_script(tmp_path, faces_cnn(), source)
+    assert standalone(script)
+    module = import_script(script)
+    assert str(path) == module.CSV_FILE
+    assert_same_data(module, load_dataset(source))
+
+
+LABELS = ("0", "1", "2", "3", "4", "5", "6", "9", "10", "cat")
+
+
+def test_a_csv_of_image_files_is_read_without_nnstudio(tmp_path):
+    from PIL import Image
+
+    images = tmp_path / "Train" / "Images" / "train"
+    images.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    with (tmp_path / "Train" / "train.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["filename", "label"])
+        for i in range(40):
+            pixels = rng.integers(0, 256, (30, 26), dtype=np.uint8)
+            Image.fromarray(pixels).convert("RGB").save(images / f"{i}.png")
+            writer.writerow([f"{i}.png", LABELS[i % 10]])
+        writer.writerow(["missing.png", "2"])
+        writer.writerow(["3.png", ""])
+    source = DatasetSource("image-csv", str(tmp_path / "Train" / "train.csv"))
+    script = write_script(tmp_path, small_cnn(), source)
+    assert standalone(script)
+    module = import_script(script)
+    assert str(images) == module.IMAGE_FOLDER
+    ours = load_dataset(source, (28, 28, 1))
+    assert ours.class_names == LABELS
+    assert_same_data(module, ours)
+
+
+def test_a_folder_without_a_test_folder_holds_out_the_same_faces(keras, tmp_path):
+    root = write_image_folder(tmp_path / "faces", 6, seed=1, size=16)
+    arch = faces_cnn().replace(input_shape=(16, 16, 1))
+    source = DatasetSource("folder", str(root))
+    module = import_script(write_script(tmp_path, arch, source))
+    assert module.TEST_FOLDER is None
+    assert_same_data(module, load_dataset(source, (16, 16, 1)))
+
+
+def test_the_users_own_copies_of_full_datasets(tmp_path):
+    import gzip
+
+    rng = np.random.default_rng(0)
+    arrays = {
+        "x_train": rng.integers(0, 256, (30, 28, 28), dtype=np.uint8),
+        "y_train": rng.integers(0, 10, 30, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, (10, 28, 28), dtype=np.uint8),
+        "y_test": rng.integers(0, 10, 10, dtype=np.uint8),
+    }
+    np.savez(tmp_path / "mnist.npz", **arrays)
+    fashion = tmp_path / "fashion"
+    fashion.mkdir()
+    for name, key, header in (
+        ("train-labels-idx1-ubyte.gz", "y_train", 8),
+        ("train-images-idx3-ubyte.gz", "x_train", 16),
+        ("t10k-labels-idx1-ubyte.gz", "y_test", 8),
+        ("t10k-images-idx3-ubyte.gz", "x_test", 16),
+    ):
+        with gzip.open(fashion / name, "wb") as f:
+            f.write(bytes(header) + arrays[key].tobytes())
+    for source in (
+        DatasetSource("mnist", str(tmp_path / "mnist.npz")),
+        DatasetSource("fashion-mnist", str(fashion)),
+    ):
+        script = write_script(tmp_path, small_cnn(), source, name=source.name.replace("-", "_"))
+        assert standalone(script)
+        (x, y), (x_test, y_test) = import_script(script).load_data()
+        ours = load_dataset(source)
+        np.testing.assert_array_equal(x, ours.x_train[..., 0])
+        np.testing.assert_array_equal(y, ours.y_train)
+        np.testing.assert_array_equal(x_test, ours.x_test[..., 0])
+        np.testing.assert_array_equal(y_test, ours.y_test)
+    text = write_script(
+        tmp_path, small_cnn().replace(input_shape=(32, 32, 3)), DatasetSource("cifar10", "/d/c.tgz")
+    ).read_text()
+    assert 'DATA_FILE = "/d/c.tgz"' in text
+    assert "shutil.copyfile(DATA_FILE, target)" in text
+
+
+def test_toy_faces_need_nnstudio_and_say_so(tmp_path):
+    script = write_script(tmp_path, faces_cnn(), DatasetSource("toy-faces"))
+    assert not standalone(script)
+    assert "needs nnstudio installed" in " ".join(script.read_text().split())
 
 
 LONG_EXPRESSION = (
