@@ -221,4 +221,4 @@ class EvaluationPanel(QWidget):
         if self._plot is None:
             self._plot = FunctionPlot()
             self.regression_plot_host.insertWidget(0, self._plot, 1)
-        self._plot.show_function(e.x[:, 0], e.y_true, e.x[:, 0], e.outputs)
+        self._plot.show_function(e.x[:, 0], e.y_true, e.x[:, 0], e.outputs, e.truth)

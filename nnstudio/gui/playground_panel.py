@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.core.datasets.synthetic import true_function
 from nnstudio.core.errors import NnstudioError
 from nnstudio.core.formatting import counted
 from nnstudio.core.inference import Prediction, Predictor
@@ -132,14 +133,14 @@ class ValuesPage(QWidget):
         layout.addWidget(self.weights)
         layout.addWidget(self.table, 1)
 
-    def show_function(self, x, y, model_x, model_y) -> None:
+    def show_function(self, x, y, model_x, model_y, truth=None) -> None:
         """The learned curve over the data (a regression of one x)."""
         from nnstudio.gui.plots import FunctionPlot
 
         if self.function is None:
             self.function = FunctionPlot()
             self._layout.addWidget(self.function, 2)
-        self.function.show_function(x, y, model_x, model_y)
+        self.function.show_function(x, y, model_x, model_y, truth)
         self.function.show()
 
     def hide_function(self) -> None:
@@ -401,7 +402,8 @@ class PlaygroundPanel(QWidget):
         margin = (high - low) * 0.1 or 1.0
         grid = np.linspace(low - margin, high + margin, 200, dtype=np.float32)
         learned = np.asarray(predictor.model(grid.reshape(-1, *predictor.input_shape))).ravel()
-        self.values.show_function(x, y, grid, learned)
+        truth = true_function(data.source, grid)
+        self.values.show_function(x, y, grid, learned, None if truth is None else (grid, truth))
 
     def _fill_truth_table(self) -> None:
         table = self.values.table

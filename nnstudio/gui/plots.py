@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -423,17 +423,29 @@ class FunctionPlot(QWidget):
     def __init__(self, title: str = "The learned function", parent=None) -> None:
         super().__init__(parent)
         self.widget = plot_widget(self.palette(), title, "y", "x")
-        self.widget.setToolTip("The data the model learned from (dots) and its answers (line)")
+        self.widget.setToolTip(
+            "The data the model learned from (dots), its answers (line) and, for a function "
+            "you typed, the true f(x) without noise (dashed)"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.widget)
         self._marker = None
 
-    def show_function(self, x, y, model_x, model_y) -> None:
+    def show_function(self, x, y, model_x, model_y, truth=None) -> None:
+        """The data as dots, the model's answers as a line and, if given, the true function
+        ``truth = (x, f(x))`` as a dashed line under it."""
         pg = pyqtgraph()
         item = self.widget.getPlotItem()
         item.clear()
         self._marker = None
+        if truth is not None:
+            item.plot(
+                np.ravel(truth[0]),
+                np.ravel(truth[1]),
+                pen=pg.mkPen(RUN_COLORS[2], width=2, style=Qt.PenStyle.DashLine),
+                name="true f(x)",
+            )
         order = np.argsort(np.ravel(x))
         item.plot(
             np.ravel(x)[order],

@@ -80,7 +80,11 @@ def test_regression_shows_the_learned_function_and_weights(window, qtbot):
     assert abs(kernel - 2) < 0.2
     assert abs(bias - 1) < 0.3
     # The plot holds the data and the model's line over the same x.
-    data, model = panel._plot.widget.getPlotItem().listDataItems()
+    truth, data, model = panel._plot.widget.getPlotItem().listDataItems()
+    tx, ty = truth.getData()  # the true function, without the noise
+    np.testing.assert_allclose(ty, 2 * tx + 1, rtol=1e-6)
+    assert tx.min() >= 1
+    assert tx.max() <= 2
     assert len(data.getData()[0]) == len(model.getData()[0]) > 100
     assert np.allclose(model.getData()[1], 2 * model.getData()[0] + 1, atol=0.3)
 

@@ -159,8 +159,10 @@ def test_a_learned_function_is_asked_plotted_and_its_weights_shown(window, qtbot
     assert abs(bias - 1) < 0.3
     function = panel.values.function
     assert function.isVisible()
-    data, line = function.widget.getPlotItem().listDataItems()
+    truth, data, line = function.widget.getPlotItem().listDataItems()
     assert len(data.getData()[0]) == 1000  # the article's 1,000 points
+    tx, ty = truth.getData()  # the true 2x + 1 under the learned line, over the same x
+    np.testing.assert_allclose(ty, 2 * tx + 1, rtol=1e-6)
     lx, ly = line.getData()
     np.testing.assert_allclose(ly, kernel * lx + bias, atol=1e-4)
     # A little beyond the data's [1, 2].

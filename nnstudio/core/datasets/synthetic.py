@@ -69,6 +69,18 @@ def function_dataset(source: DatasetSource) -> Dataset:
     )
 
 
+def true_function(source: DatasetSource, x: np.ndarray) -> np.ndarray | None:
+    """f(x) of a function dataset without its noise, to draw under what a model learned; None
+    for other datasets (or where f is not finite)."""
+    if source.name != "function":
+        return None
+    try:
+        expression = parse_expression(str(source.options.get("expression", "2*x+1")))
+        return evaluate_finite(expression, np.asarray(x, dtype=np.float64))
+    except ExpressionError:
+        return None
+
+
 def gate_dataset(source: DatasetSource) -> Dataset:
     """The truth table of a logic gate: 4 rows (2 for NOT), labels 0 and 1."""
     title, inputs, rule = GATES[source.name]

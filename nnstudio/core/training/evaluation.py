@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnstudio.core.datasets import Dataset
+from nnstudio.core.datasets.synthetic import true_function
 from nnstudio.core.training.pipeline import split, tf_dataset
 from nnstudio.core.training.settings import TrainingSettings
 from nnstudio.core.training.tasks import Plan
@@ -44,6 +45,8 @@ class Evaluation:
     outputs: np.ndarray
     class_names: tuple[str, ...]
     loss: float | None = None
+    #: For a function dataset: (x, f(x)) without noise, the curve the model should learn.
+    truth: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def is_classification(self) -> bool:
@@ -112,7 +115,12 @@ def evaluate(
         loss = float(model.evaluate(data, verbose=0, return_dict=True)["loss"])
     if not dataset.class_names:
         outputs = outputs.reshape(len(y), -1)
-    return Evaluation(where, x, y, outputs, dataset.class_names, loss)
+    truth = None
+    if x.ndim == 2 and x.shape[1] == 1 and len(x):
+        grid = np.linspace(float(x.min()), float(x.max()), 200)
+        curve = true_function(dataset.source, grid)
+        truth = None if curve is None else (grid, curve)
+    return Evaluation(where, x, y, outputs, dataset.class_names, loss, truth)
 
 
 def _probabilities(logits: np.ndarray) -> np.ndarray:
