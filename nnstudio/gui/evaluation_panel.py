@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.core.formatting import counted
 from nnstudio.core.training.evaluation import Evaluation
 from nnstudio.gui.image_grid import ConfusionMatrix, ImageGrid
 
@@ -116,6 +117,7 @@ class EvaluationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top_row)
         layout.addWidget(self.stack, 1)
+        layout.addStretch(0)  # keeps the headline at the top while there is nothing below
         self.matrix.cell_clicked.connect(self.show_cell)
         self.stack.setVisible(False)
 
@@ -150,7 +152,7 @@ class EvaluationPanel(QWidget):
         wrong = len(evaluation.misclassified())
         self.headline.setText(
             f"<b>On the {evaluation.split}</b> ({n:,} samples): accuracy "
-            f"<b>{evaluation.accuracy:.2%}</b> · {loss} · {wrong:,} mistakes"
+            f"<b>{evaluation.accuracy:.2%}</b> · {loss} · {counted(wrong, 'mistake')}"
         )
         precision, recall, f1, support = evaluation.per_class()
         _fill(
