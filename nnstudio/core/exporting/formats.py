@@ -124,14 +124,23 @@ def _require(what: str, *modules: str) -> None:
 
 
 def inference_model(model):
-    """The model without its augmentation layers (Random*), which act only while training."""
+    """The model without its augmentation layers (Random*), which act only while training,
+    as a model object of its own that shares the layers and weights.
+
+    Of its own, because Keras' ``export`` sets the model's ``predict_function`` (and train and
+    test functions) to None while it writes the SavedModel: the window exports on a worker
+    thread, and a ``predict`` or ``evaluate`` of the same model on another thread then failed
+    with "'NoneType' object is not callable".
+    """
     keras = backend.keras()
-    if not isinstance(model, keras.Sequential):
-        return model
-    kept = [layer for layer in model.layers if not type(layer).__name__.startswith("Random")]
-    if len(kept) == len(model.layers):
-        return model
-    return keras.Sequential([keras.Input(shape=model.input_shape[1:]), *kept], name=model.name)
+    if isinstance(model, keras.Sequential):
+        kept = [layer for layer in model.layers if not type(layer).__name__.startswith("Random")]
+        if len(kept) != len(model.layers):
+            shape = model.input_shape[1:]
+            return keras.Sequential([keras.Input(shape=shape), *kept], name=model.name)
+    if not getattr(model, "inputs", None):
+        return model  # never called yet: nothing to wrap (and nothing to disturb)
+    return keras.Model(model.inputs, model.outputs, name=model.name)
 
 
 def _signature(model) -> list:

@@ -135,6 +135,34 @@ def test_augmentation_is_left_out_of_inference_formats(faces, exported):
     assert type(model.layers[0]).__name__ == "RandomFlip"  # the .keras keeps the whole model
 
 
+@pytest.mark.parametrize("fmt", ["savedmodel", "tflite", "onnx"])
+def test_exporting_leaves_the_model_alone_for_other_threads(trained, tmp_path, monkeypatch, fmt):
+    """Keras' export empties the exported model's predict_function while it writes; the
+    window exports on a worker thread while another may predict with the same model."""
+    import keras
+
+    exported_objects = []
+    real_export = keras.Model.export
+
+    def spy(self, *args, **kwargs):
+        exported_objects.append(self)
+        seen = self.predict_function  # what a predict on another thread would find
+        result = real_export(self, *args, **kwargs)
+        assert self.predict_function is seen
+        return result
+
+    monkeypatch.setattr(keras.Model, "export", spy)
+    trained.model.predict(trained.x[:2], verbose=0)  # it has a predict_function
+    export_model(trained.model, trained.info, fmt, tmp_path / f"m{FORMATS[fmt] or '_sm'}")
+    (exported_object,) = exported_objects
+    assert exported_object is not trained.model
+    shared = [id(w) for w in exported_object.weights]
+    assert shared == [id(w) for w in trained.model.weights]  # the same layers and weights
+    np.testing.assert_allclose(
+        trained.model.predict(trained.x, verbose=0), trained.expected, atol=1e-6
+    )
+
+
 def test_default_paths(tmp_path):
     assert default_path(tmp_path / "faces.nnstudio", "onnx") == tmp_path / "faces.onnx"
     assert default_path(tmp_path / "faces.keras", "savedmodel") == tmp_path / "faces_savedmodel"
