@@ -63,10 +63,21 @@ def _input_fits(sample: tuple, model: tuple) -> bool:
 
 
 def input_fix(arch: Architecture, dataset: Dataset) -> tuple[str, Edit] | None:
-    """Setting the input shape to the dataset's, if the model's does not take its samples."""
+    """Setting the input shape to the dataset's, if the model's does not take its samples.
+
+    A model with a flat input (an MLP: Dense layers on a vector) gets the samples' size as one
+    vector, which training flattens them to: given the images' own shape, its Dense layers
+    would act on each pixel row and answer one vector per row instead of per sample.
+    """
     if _input_fits(dataset.sample_shape, tuple(arch.input_shape)):
         return None
     shape = dataset.sample_shape
+    if len(arch.input_shape) == 1 and len(shape) > 1:
+        size = math.prod(shape)
+        return (
+            f"Set the input shape to {size} (the {'×'.join(map(str, shape))} samples, flattened)",
+            SetInputShape((size,)),
+        )
     return (f"Set the input shape to {', '.join(map(str, shape))}", SetInputShape(shape))
 
 

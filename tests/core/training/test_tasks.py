@@ -41,6 +41,21 @@ def test_a_dataset_that_does_not_fit_the_input_proposes_its_shape():
     assert edit == SetInputShape((48, 48, 1))
 
 
+def test_an_mlp_on_other_images_is_given_their_flat_size():
+    """Not the images' own 48×48×1: the MLP's Dense layers would then answer per pixel row."""
+    faces = load_dataset(DatasetSource("toy-faces", options={"per_class": 2, "test_per_class": 0}))
+    mlp = template("mnist-mlp").architecture
+    with pytest.raises(TrainingError) as e:
+        plan(mlp, faces, AUTO)
+    fixes = dict(e.value.fixes)
+    assert fixes["Set the input shape to 2304 (the 48×48×1 samples, flattened)"] == SetInputShape(
+        (2304,)
+    )
+    fitted = mlp.replace(input_shape=(2304,))
+    fitted, _ = SetParameter(len(mlp.layers) - 1, "units", 7).apply(fitted)
+    assert plan(fitted, faces, AUTO).input_shape == (2304,)
+
+
 def test_wrong_number_of_outputs_proposes_units_and_softmax():
     faces = load_dataset(DatasetSource("toy-faces", options={"per_class": 2, "test_per_class": 0}))
     arch = template("mnist-cnn").architecture.replace(input_shape=(48, 48, 1))
