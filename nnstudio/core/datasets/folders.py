@@ -77,8 +77,21 @@ def natural_format(path: Path) -> tuple[tuple[int, int], str]:
         ) else "rgb"
 
 
+#: Formats TensorFlow decodes only in colour (a grayscale read fails on them).
+COLOUR_ONLY = {".bmp", ".gif"}
+
+
 def _read_with_keras(folder: Path, good: list[Path], classes, size, color, bad: bool):
-    """image_dataset_from_directory over the readable files, as uint8 arrays."""
+    """image_dataset_from_directory over the readable files, as uint8 arrays.
+
+    TensorFlow cannot decode a BMP or GIF as one channel ("`channels` must be 0, 3 or 4 for
+    BMP"), so a grayscale folder that holds any is read in colour and converted here, with
+    the luminance weights tf.image.rgb_to_grayscale uses.
+    """
+    if color == "grayscale" and any(p.suffix.lower() in COLOUR_ONLY for p in good):
+        x, y = _read_with_keras(folder, good, classes, size, "rgb", bad)
+        luminance = x.astype(np.float32) @ np.array([0.2989, 0.5870, 0.1140], np.float32)
+        return np.clip(np.rint(luminance), 0, 255).astype(np.uint8)[..., None], y
     keras = backend.keras()
     with tempfile.TemporaryDirectory(prefix="nnstudio-images-") as clean:
         source = folder

@@ -129,3 +129,19 @@ def test_a_fer2013_csv_without_usage_holds_out_a_test_set(tmp_path):
     assert np.bincount(d.y_test).tolist() == [1] * 7
     assert len(d.x_train) == 28
     assert "held out for testing" in d.description
+
+
+def test_a_grayscale_folder_with_bmp_and_gif_files(keras, tmp_path):
+    """TensorFlow decodes BMP and GIF only in colour; one of them must not sink the folder."""
+    root = write_image_folder(tmp_path / "faces", 3, seed=4)
+    happy = root / "train" / "happy"
+    Image.open(happy / "0.png").convert("RGB").save(happy / "extra.bmp")
+    Image.open(happy / "1.png").save(happy / "extra.gif")
+    d = load_dataset(str(root))
+    assert len(d.x_train) + len(d.x_test) == 7 * 3 + 2
+    assert d.sample_shape == (48, 48, 1)
+    assert d.skipped_count == 0
+    both = np.concatenate([d.x_train, d.x_test])
+    original = np.asarray(Image.open(happy / "0.png"))
+    distance = np.abs(both[..., 0].astype(int) - original).max(axis=(1, 2))
+    assert (distance <= 1).sum() >= 2  # the PNG and its BMP copy, grey again
