@@ -102,5 +102,9 @@ def tf_dataset(
                 inputs = augment(inputs, training=True)
         return (tf.reshape(inputs, (-1, *shape)), *rest)
 
-    data = data.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    # Augmentation draws from its layers' random state batch by batch: batches prepared in
+    # parallel would draw in whichever order they ran, and the same seed would no longer give
+    # the same result. Prefetching still overlaps it with training.
+    parallel = None if augment is not None else tf.data.AUTOTUNE
+    data = data.map(prepare, num_parallel_calls=parallel)
     return data.prefetch(tf.data.AUTOTUNE)

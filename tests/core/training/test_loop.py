@@ -167,8 +167,13 @@ def test_class_weights_and_augmentation_train_on_images(keras):
             flip="horizontal", zoom=0.2, shear=0.2, rotation=0.05, translation=0.1
         ),
     )
-    _, result, _ = run("emotion-cnn", faces, settings)
+    model, result, _ = run("emotion-cnn", faces, settings)
     assert result.status == COMPLETED
+    # Same seed, same result, augmentation included (its random draws come in batch order).
+    again, repeated, _ = run("emotion-cnn", faces, settings)
+    assert repeated.history == result.history
+    for mine, theirs in zip(model.get_weights(), again.get_weights(), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
     recorder = Recorder()
     run(
         "linear-function",
