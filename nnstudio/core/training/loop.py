@@ -11,6 +11,7 @@ import math
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,8 +113,27 @@ def new_seed() -> int:
     return int.from_bytes(os.urandom(4), "little") % (2**31 - 1)
 
 
+#: What each model was compiled with (see ``_compiled_with``), without touching the model.
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _compiled_with(settings: TrainingSettings, plan: Plan) -> tuple:
+    """The settings ``compile_model`` turns into the optimizer and the loss."""
+    sgd = settings.optimizer == "sgd"
+    return (
+        settings.optimizer,
+        float(settings.effective_learning_rate),
+        settings.momentum if sgd else None,
+        settings.nesterov if sgd else None,
+        plan.loss,
+        plan.from_logits,
+        plan.targets,
+    )
+
+
 def compile_model(model, settings: TrainingSettings, plan: Plan) -> None:
     """Compile with the chosen optimizer, the plan's loss and an accuracy (or mae) metric."""
+    _COMPILED[model] = _compiled_with(settings, plan)
     keras = backend.keras()
     name = settings.optimizer
     kwargs: dict[str, Any] = {"learning_rate": float(settings.effective_learning_rate)}
@@ -271,8 +291,18 @@ def train(
     control = control or TrainingControl()
     seed = settings.seed if settings.seed is not None else new_seed()
     keras.utils.set_random_seed(seed)
-    if getattr(model, "optimizer", None) is None or initial_epoch == 0:
+    compiled = getattr(model, "optimizer", None) is not None
+    if not compiled or initial_epoch == 0:
         compile_model(model, settings, plan)
+    elif _COMPILED.get(model) != _compiled_with(settings, plan):
+        # Continuing with another optimizer, learning rate or loss: they apply from here on
+        # (the optimizer starts afresh; the weights are kept).
+        compile_model(model, settings, plan)
+        reporter.message(
+            f"The optimizer or loss changed: continuing with {settings.optimizer} at learning "
+            f"rate {settings.effective_learning_rate:g} from the current weights (the "
+            "optimizer's own state starts afresh)."
+        )
     parts = split(dataset, settings)
     weights = None
     if settings.class_weights and plan.targets != "value":

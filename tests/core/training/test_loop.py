@@ -142,6 +142,23 @@ def test_continue_training_from_the_current_weights(keras):
     assert more.history["loss"][0] < first.history["loss"][0]
 
 
+def test_continuing_with_other_settings_uses_them(keras):
+    sgd = FUNCTION.replace(optimizer="sgd", learning_rate=0.01)
+    model, first, p = run("linear-function", "function", sgd)
+    dataset = load_dataset("function")
+    same = Recorder()
+    train(model, dataset, sgd, p, same, initial_epoch=first.epochs_done)
+    kept = model.optimizer
+    assert type(kept).__name__ == "SGD"
+    assert not same.messages  # the optimizer and its state carry on
+    adam = sgd.replace(optimizer="adam", learning_rate=0.05)
+    changed = Recorder()
+    train(model, dataset, adam, p, changed, initial_epoch=4)
+    assert type(model.optimizer).__name__ == "Adam"
+    assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(0.05)
+    assert "continuing with adam at learning rate 0.05" in changed.messages[0]
+
+
 def test_early_stopping_and_reduce_lr(keras):
     settings = FUNCTION.replace(
         epochs=40,
