@@ -13,6 +13,7 @@ from nnstudio.core.datasets import (
     DatasetError,
     DatasetSource,
     load_dataset,
+    shape_it_reads_at,
 )
 from nnstudio.gui.background import Threads, Worker
 
@@ -59,6 +60,10 @@ class DataSession(QObject):
         super().__init__(parent)
         self.dataset: Dataset | None = None
         self.source: DatasetSource | None = None
+        #: The model input shape the dataset was read at, where that matters (an image
+        #: folder read at the model's size): see ``shape_it_reads_at``.
+        self.read_shape: tuple | None = None
+        self._reading: tuple | None = None
         self._cancel: threading.Event | None = None
         self._threads = Threads(self)
 
@@ -70,6 +75,7 @@ class DataSession(QObject):
         """Load a dataset (cancelling one still loading)."""
         self.cancel()
         self.source = source
+        self._reading = shape_it_reads_at(source, input_shape)
         cancel = self._cancel = threading.Event()
         loader = _Loader(source, input_shape, cancel)
         # Bound methods of this object, so that they run on the GUI thread (a lambda would run
@@ -93,7 +99,7 @@ class DataSession(QObject):
         if cancel is not self._cancel:  # a load that was replaced or cancelled
             return
         self._cancel = None
-        self.dataset = dataset
+        self.dataset, self.read_shape = dataset, self._reading
         self.loaded.emit(dataset)
 
     def _on_failed(self, message: str, cancel: threading.Event) -> None:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from nnstudio.core.datasets import BUILTIN, Dataset, download_size_mb, needs_download
+from nnstudio.core.datasets import (
+    BUILTIN,
+    Dataset,
+    download_size_mb,
+    needs_download,
+    shape_it_reads_at,
+)
 from nnstudio.core.edits import Batch
 from nnstudio.core.training import TrainingError, input_fix, output_fixes, plan
 from nnstudio.gui import dialogs
@@ -90,8 +96,12 @@ class TrainingFlow(QObject):
     # Training ----------------------------------------------------------------------------
 
     def _dataset(self) -> Dataset | None:
-        ready = self._session.source == self._editor.dataset and not self._session.busy
-        return self._session.dataset if ready else None
+        """The loaded dataset, if it is the chosen one as the model needs it read (an image
+        folder is read again at a new input size)."""
+        session, source = self._session, self._editor.dataset
+        shape = shape_it_reads_at(source, self._editor.architecture.input_shape)
+        ready = session.source == source and not session.busy and session.read_shape == shape
+        return session.dataset if ready else None
 
     def _dataset_then(self, then) -> Dataset | None:
         """The loaded dataset; or None, having started loading it so as to ``then()``."""

@@ -204,3 +204,23 @@ def test_the_plots_are_saved_as_one_png(window, qtbot, answers, tmp_path):
     assert answers.suggested.endswith("xor-network-2-2-1-plots.png")
     assert not window.training_panel.save_plots(str(tmp_path / "missing" / "c.png"))
     assert answers.errors[-1][0] == "Cannot save the plots"
+
+
+def test_an_image_folder_is_read_again_at_a_new_input_size(window, qtbot, answers, tmp_path):
+    from nnstudio.core.toy_faces import write_image_folder
+
+    root = write_image_folder(tmp_path / "faces", 3, seed=2)
+    wait_for_dataset(window, qtbot)
+    answers.fit_answer = True
+    window.editor.set_dataset(DatasetSource("folder", str(root)))
+    wait_for_dataset(window, qtbot)
+    assert window.data_session.dataset.sample_shape == (28, 28, 1)  # the model's size
+    asked = len(answers.fit_asked)  # the 7 classes: the last layer's units
+    window.editor.set_training(window.editor.training.replace(epochs=1, batch_size=8))
+    window.editor.set_input_shape((48, 48, 1))
+    # Train reads the folder again at 48×48 instead of proposing to undo the edit.
+    outcome = train(window, qtbot)
+    assert outcome.result.ok, outcome.result.message
+    assert window.data_session.dataset.sample_shape == (48, 48, 1)
+    assert len(answers.fit_asked) == asked
+    assert tuple(window.editor.architecture.input_shape) == (48, 48, 1)

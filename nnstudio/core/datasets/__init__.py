@@ -48,6 +48,7 @@ __all__ = [
     "is_cached",
     "load_dataset",
     "needs_download",
+    "shape_it_reads_at",
     "source_from_text",
 ]
 
@@ -63,6 +64,19 @@ BUILTIN: dict[str, str] = {
     "function": "A function y = f(x)",
 }
 FILE_KINDS = ("folder", "fer-csv", "image-csv")
+
+
+def shape_it_reads_at(source: DatasetSource, input_shape) -> tuple | None:
+    """The model input shape that decides how ``source`` is read, or None if it does not
+    matter: image folders and CSVs of image files are read at the size and colour of a model
+    that takes images (unless their options fix both), so another input shape means reading
+    them again."""
+    if source.name not in ("folder", "image-csv") or input_shape is None:
+        return None
+    if "size" in source.options and "color" in source.options:
+        return None
+    shape = tuple(input_shape)
+    return shape if len(shape) == 3 and None not in shape else None
 
 
 def load_dataset(
