@@ -118,9 +118,11 @@ class TrainingPanel(QWidget):
         controller.epoch_done.connect(self.on_epoch)
         controller.message.connect(self.append_log)
         controller.state_changed.connect(self.update_buttons)
+        controller.state_changed.connect(self._time_pauses)
         controller.finished.connect(self.on_finished)
         self._info: RunInfo | None = None
         self._batch_start = 0.0
+        self._paused_at: float | None = None
         self._samples = 0
         self.update_buttons()
 
@@ -212,6 +214,15 @@ class TrainingPanel(QWidget):
             f"Training epochs {info.initial_epoch + 1}-{info.epochs} on {info.samples:,} samples "
             f"in batches of {info.batch_size}{validation}, seed {info.seed}."
         )
+
+    def _time_pauses(self, state: str) -> None:
+        """Leave pauses out of the ETA and the samples per second."""
+        now = time.perf_counter()
+        if state == "paused":
+            self._paused_at = now
+        elif self._paused_at is not None:
+            self._batch_start += now - self._paused_at
+            self._paused_at = None
 
     def on_batches(self, batches: list) -> None:
         if self._info is None or not batches:

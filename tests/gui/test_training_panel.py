@@ -224,3 +224,20 @@ def test_an_image_folder_is_read_again_at_a_new_input_size(window, qtbot, answer
     assert window.data_session.dataset.sample_shape == (48, 48, 1)
     assert len(answers.fit_asked) == asked
     assert tuple(window.editor.architecture.input_shape) == (48, 48, 1)
+
+
+def test_pauses_are_left_out_of_the_eta_and_speed(window, monkeypatch):
+    import time
+    from types import SimpleNamespace
+
+    from nnstudio.gui import training_panel
+
+    now = [100.0]
+    clock = SimpleNamespace(perf_counter=lambda: now[0], strftime=time.strftime)
+    monkeypatch.setattr(training_panel, "time", clock)
+    panel = window.training_panel
+    panel._batch_start = 90.0  # ten seconds of training so far
+    panel._time_pauses("paused")
+    now[0] = 160.0  # a minute's pause
+    panel._time_pauses("running")
+    assert now[0] - panel._batch_start == 10.0

@@ -40,6 +40,8 @@ class TrainingControl:
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        #: How long training has waited, paused (left out of its duration and speed).
+        self.paused_seconds = 0.0
 
     def pause(self) -> None:
         self._running.clear()
@@ -61,7 +63,10 @@ class TrainingControl:
 
     def checkpoint(self) -> bool:
         """Wait while paused; True if training must stop."""
-        self._running.wait()
+        if not self._running.is_set():
+            began = time.perf_counter()
+            self._running.wait()
+            self.paused_seconds += time.perf_counter() - began
         return self._stop.is_set()
 
 
@@ -351,7 +356,7 @@ def train(
         *_callbacks(keras, settings, val_data is not None, tensorboard_dir),
     ]
     reporter.started(info)
-    start = time.perf_counter()
+    start = time.perf_counter() + control.paused_seconds  # pauses are not training time
     try:
         history = model.fit(
             train_data,
@@ -363,8 +368,9 @@ def train(
             shuffle=False,  # the pipeline shuffles, with the seed
         ).history
     except Exception as e:  # a message for the user, never a traceback
-        return TrainingResult(FAILED, _failure(e), duration=time.perf_counter() - start, seed=seed)
-    duration = time.perf_counter() - start
+        duration = time.perf_counter() - start - control.paused_seconds
+        return TrainingResult(FAILED, _failure(e), duration=duration, seed=seed)
+    duration = time.perf_counter() - start - control.paused_seconds
     history = {k: [float(v) for v in values] for k, values in history.items()}
     history.setdefault("learning_rate", state["history"].get("learning_rate", []))
     done = initial_epoch + len(history.get("loss", []))

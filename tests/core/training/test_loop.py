@@ -97,8 +97,12 @@ def test_pause_waits_between_batches(keras):
     _, result, _ = run("linear-function", "function", FUNCTION, recorder, control)
     assert result.status == COMPLETED
     assert resumed
-    assert time.perf_counter() - start >= 0.5
+    wall = time.perf_counter() - start
+    assert wall >= 0.5
     assert not control.paused
+    # The pause is not training time: not in the duration, nor in the samples per second.
+    assert control.paused_seconds >= 0.4
+    assert result.duration <= wall - control.paused_seconds
 
 
 def test_a_diverging_loss_stops_with_advice(keras):
