@@ -366,9 +366,10 @@ class RunsPlot(QWidget):
         for i, run in enumerate(runs):
             values = run.history.get(metric, [])
             color = RUN_COLORS[i % len(RUN_COLORS)]
+            first = run.first_epoch  # a continued run takes up where its weights had got to
             self.curves.append(
                 item.plot(
-                    list(range(1, len(values) + 1)),
+                    list(range(first, first + len(values))),
                     values,
                     pen=pg.mkPen(color, width=2),
                     symbol="o",

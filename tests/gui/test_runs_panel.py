@@ -52,6 +52,19 @@ def test_runs_are_listed_overlaid_and_compared(window, qtbot):
     assert table(panel)["epochs"] == ["40"]
 
 
+def test_a_continued_run_is_drawn_where_its_epochs_were(window, qtbot):
+    """Article 003's "more epochs": the continuation takes up at epoch 6, not at 1."""
+    open_template(window, qtbot, "xor-network", epochs=5)
+    train(window, qtbot)
+    window.editor.set_training(window.editor.training.replace(epochs=3))
+    assert train(window, qtbot, resume=True).result.ok
+    window.tabs.setCurrentWidget(window.runs_panel)
+    panel = window.runs_panel
+    first, more = sorted(panel.plot.curves, key=lambda c: len(c.getData()[0]), reverse=True)
+    assert list(first.getData()[0]) == [1, 2, 3, 4, 5]
+    assert list(more.getData()[0]) == [6, 7, 8]
+
+
 def test_deleting_runs_is_undoable(window, qtbot):
     two_xor_runs(window, qtbot)
     window.tabs.setCurrentWidget(window.runs_panel)

@@ -56,6 +56,13 @@ class RunRecord:
         return architecture_from_dict(self.architecture)
 
     @property
+    def first_epoch(self) -> int:
+        """The number (from 1) of the first epoch in the history: a continued run's history
+        holds its own epochs only, which end at ``epochs``."""
+        rows = max((len(v) for k, v in self.history.items() if k != "epoch"), default=0)
+        return max(self.epochs - rows, 0) + 1
+
+    @property
     def final(self) -> dict[str, float]:
         """The last epoch's logs."""
         return {k: v[-1] for k, v in self.history.items() if v}
@@ -114,8 +121,7 @@ def history_csv(record: RunRecord) -> str:
     A value missing for an epoch (or not a number, in a file edited by hand) is left empty."""
     history = {k: v for k, v in record.history.items() if k != "epoch"}
     rows = max((len(v) for v in history.values()), default=0)
-    # A continued run's history holds its own epochs only: they end at record.epochs.
-    first = max(record.epochs - rows, 0) + 1
+    first = record.first_epoch
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["epoch", *history])
