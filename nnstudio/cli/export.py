@@ -53,7 +53,9 @@ def _script_info(path: Path):
 
     if not is_model_file(path):
         project = open_file(path)
-        return model_info(project.architecture, project.dataset, project.training)
+        weights = project.weights
+        names = weights.class_names if weights is not None else ()
+        return model_info(project.architecture, project.dataset, project.training, None, names)
     try:
         info = read_info(path)
     except (ExportError, MetadataError) as e:

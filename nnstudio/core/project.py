@@ -69,6 +69,9 @@ class Weights:
     data: bytes
     fingerprint: str
     epochs: int
+    #: The classes of the outputs, in order, as the dataset named them when the weights were
+    #: trained (so that exports and the Playground say "Happy" without reading the data).
+    class_names: tuple[str, ...] = ()
 
     def fits(self, architecture: Architecture) -> bool:
         return self.fingerprint == architecture.fingerprint()
@@ -109,6 +112,8 @@ class Project:
         if self.weights is not None:
             doc["weights"] = {"file": WEIGHTS_FILE, "fingerprint": self.weights.fingerprint,
                               "epochs": self.weights.epochs}  # fmt: skip
+            if self.weights.class_names:
+                doc["weights"]["class_names"] = list(self.weights.class_names)
         return doc
 
 
@@ -143,7 +148,10 @@ def project_from_dict(doc: Any, weights: bytes | None = None) -> Project:
             raise ProjectFormatError("weights must name their file, fingerprint and epochs")
         if weights is None:
             raise ProjectFormatError(f"the project names trained weights but has no {WEIGHTS_FILE}")
-        trained = Weights(weights, info["fingerprint"], int(info.get("epochs", 0)))
+        names = info.get("class_names", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ProjectFormatError("the weights' class_names must be a list of names")
+        trained = Weights(weights, info["fingerprint"], int(info.get("epochs", 0)), tuple(names))
     return Project(architecture, dataset, training, records, trained)
 
 

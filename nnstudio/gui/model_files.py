@@ -131,7 +131,9 @@ class ModelFiles(QObject):
         dataset = self._session.dataset
         if dataset is not None and self._session.source != project.dataset:
             dataset = None
-        return model_info(architecture, project.dataset, project.training, dataset)
+        weights = project.weights
+        names = weights.class_names if weights is not None and weights.fits(architecture) else ()
+        return model_info(architecture, project.dataset, project.training, dataset, names)
 
     def _trained_description(self, architecture) -> str:
         epochs = self._trainer.epochs_done

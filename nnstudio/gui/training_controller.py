@@ -211,7 +211,7 @@ class TrainingController(QObject):
             if not result.ok:
                 return Outcome(result, record)
             evaluation = evaluate(model, dataset, task, run_settings)
-            weights = weights_of(model, architecture, result.epochs_done)
+            weights = weights_of(model, architecture, result.epochs_done, dataset.class_names)
             return Outcome(
                 result,
                 record,

@@ -49,7 +49,7 @@ def test_round_trip_and_readable_json(tmp_path):
         DatasetSource("toy-faces", options={"per_class": 100}),
         TrainingSettings(epochs=3, batch_size=50, augmentation=Augmentation(flip="horizontal")),
         (_run(1), _run(2)),
-        Weights(b"\x89HDF fake weights", arch.fingerprint(), 3),
+        Weights(b"\x89HDF fake weights", arch.fingerprint(), 3, ("Angry", "Happy")),
     )
     path = tmp_path / "faces.nnstudio"
     save_project(project, path)
@@ -63,7 +63,12 @@ def test_round_trip_and_readable_json(tmp_path):
     assert doc["dataset"] == {"name": "toy-faces", "options": {"per_class": 100}}
     assert doc["training"]["augmentation"]["flip"] == "horizontal"
     assert doc["runs"][1]["test"] == {"loss": 1.25, "accuracy": 0.58}
-    assert doc["weights"] == {"file": WEIGHTS_FILE, "fingerprint": arch.fingerprint(), "epochs": 3}
+    assert doc["weights"] == {
+        "file": WEIGHTS_FILE,
+        "fingerprint": arch.fingerprint(),
+        "epochs": 3,
+        "class_names": ["Angry", "Happy"],
+    }
 
 
 def test_a_version_1_file_is_migrated(tmp_path):

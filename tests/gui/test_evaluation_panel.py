@@ -96,6 +96,7 @@ def test_a_reopened_trained_project_is_evaluated_on_demand(window, qtbot, tmp_pa
     assert not window.evaluate_action.isEnabled()
     assert "Train a model" in panel.headline.text()
     assert train(window, qtbot).result.ok
+    assert window.editor.weights.class_names == ("0", "1")  # saved with the weights
     path = tmp_path / "xor.nnstudio"
     assert window.files._write(path)
     window.files.new()

@@ -49,8 +49,16 @@ def _known(source: DatasetSource) -> tuple[str, tuple[str, ...]] | None:
 
 
 def _loaded(source: DatasetSource, architecture: Architecture) -> tuple[str, tuple[str, ...]]:
-    """(title, class names) from the data itself (a folder, a CSV of images); numbered classes
-    if the data cannot be read any more."""
+    """(title, class names) from the data itself: a folder's class subfolders, a CSV of
+    images loaded; numbered classes if the data cannot be read any more."""
+    if source.name == "folder" and Path(source.path or "").is_dir():
+        from nnstudio.core.datasets.folders import find_splits
+
+        root = Path(source.path or "")
+        train, _ = find_splits(root)
+        names = sorted(d.name for d in train.iterdir() if d.is_dir() and not d.name.startswith("."))
+        if len(names) >= 2:
+            return root.name, tuple(names)
     try:
         dataset = load_dataset(source, tuple(architecture.input_shape))
         return dataset.name, dataset.class_names
@@ -97,17 +105,24 @@ def model_info(
     source: DatasetSource,
     settings: TrainingSettings,
     dataset: Dataset | None = None,
+    class_names: tuple[str, ...] = (),
 ) -> ModelInfo:
     """The metadata of a model of ``architecture`` trained on ``source`` with ``settings``.
 
-    Pass the ``dataset`` when it is loaded already; otherwise class names come from the source
-    (loading it only for image folders and CSVs of images).
+    Pass the ``dataset`` when it is loaded already, or the ``class_names`` saved with the
+    weights; otherwise class names come from the source (an image folder's subfolders; a CSV
+    of images is loaded).
     """
     if dataset is not None:
         title, names = dataset.name, dataset.class_names
         image = dataset.x_train.dtype == np.uint8
     else:
-        title, names = _known(source) or _loaded(source, architecture)
+        known = _known(source)
+        if class_names:
+            title = known[0] if known else Path(source.path or source.name).stem
+            names = tuple(class_names)
+        else:
+            title, names = known or _loaded(source, architecture)
         image = source.name in IMAGE_SOURCES
     return ModelInfo(
         name=architecture.name,

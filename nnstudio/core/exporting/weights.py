@@ -17,12 +17,15 @@ class UntrainedError(NnstudioError, ValueError):
     """The project has no trained weights (or none that fit its model)."""
 
 
-def weights_of(model, architecture: Architecture, epochs: int) -> Weights:
-    """The model's weights as the bytes of a Keras .weights.h5 file."""
+def weights_of(
+    model, architecture: Architecture, epochs: int, class_names: tuple[str, ...] = ()
+) -> Weights:
+    """The model's weights as the bytes of a Keras .weights.h5 file, with the names of the
+    classes they were trained on."""
     with tempfile.TemporaryDirectory(prefix="nnstudio-") as folder:
         path = Path(folder) / "model.weights.h5"
         model.save_weights(path)
-        return Weights(path.read_bytes(), architecture.fingerprint(), epochs)
+        return Weights(path.read_bytes(), architecture.fingerprint(), epochs, tuple(class_names))
 
 
 def model_from_weights(architecture: Architecture, weights: Weights):
@@ -59,5 +62,7 @@ def project_model(project: Project, dataset: Dataset | None = None) -> tuple[obj
             "(the layers changed since it was trained): train it again and save the project"
         )
     model = model_from_weights(project.architecture, weights)
-    info = model_info(project.architecture, project.dataset, project.training, dataset)
+    info = model_info(
+        project.architecture, project.dataset, project.training, dataset, weights.class_names
+    )
     return model, info

@@ -182,3 +182,22 @@ def test_a_folder_that_is_gone_gets_numbered_classes(tmp_path):
     info = model_info(arch, DatasetSource("folder", str(tmp_path / "gone")), SETTINGS)
     assert info.class_names == ("0", "1", "2")
     assert info.scaling == "pixels/255"
+
+
+def test_class_names_saved_with_the_weights_need_no_data(tmp_path):
+    """A project trained on a folder that has since moved still says which class is which."""
+    arch = dense_model(3, "softmax", (8, 8, 1))
+    source = DatasetSource("folder", str(tmp_path / "gone" / "pets"))
+    info = model_info(arch, source, SETTINGS, None, ("cat", "dog", "fish"))
+    assert info.class_names == ("cat", "dog", "fish")
+    assert info.dataset == "pets"
+
+
+def test_a_folders_class_names_are_its_subfolders_without_reading_images(tmp_path):
+    for split, name in (("train", "cat"), ("train", "dog"), ("train", "fish"), ("test", "cat")):
+        (tmp_path / "pets" / split / name).mkdir(parents=True)
+    (tmp_path / "pets" / "train" / "cat" / "1.png").write_bytes(b"not even an image")
+    arch = dense_model(3, "softmax", (8, 8, 1))
+    info = model_info(arch, DatasetSource("folder", str(tmp_path / "pets")), SETTINGS)
+    assert info.class_names == ("cat", "dog", "fish")
+    assert info.dataset == "pets"
