@@ -1,4 +1,5 @@
-"""A terminal progress bar for training, in the style of Keras' own."""
+"""Terminal progress: a bar for training, in the style of Keras' own, and a line for loading
+(downloading) a dataset."""
 
 from __future__ import annotations
 
@@ -63,3 +64,39 @@ class TerminalProgress(Reporter):
 
     def message(self, text: str) -> None:
         self._write(text + "\n")
+
+
+class LoadingProgress:
+    """A dataset's ``progress(fraction, text)``: one line redrawn in a terminal (a download's
+    percentage), a line per step of at least 10% when the output goes to a file."""
+
+    def __init__(self, stream=None, interval: float = 0.2) -> None:
+        self.stream = stream or sys.stderr
+        self.live = getattr(self.stream, "isatty", lambda: False)()
+        self.interval = interval
+        self._last = (0.0, None, -1.0)  # time, text, fraction
+        self._drawn = False
+
+    def __call__(self, fraction: float | None, text: str) -> None:
+        now = time.perf_counter()
+        shown = text if fraction is None else f"{text}: {fraction:.0%}"
+        last_time, last_text, last_fraction = self._last
+        if self.live:
+            if text == last_text and now - last_time < self.interval and fraction != 1.0:
+                return
+            self.stream.write(f"\r{shown}\033[K")
+            self._drawn = True
+        else:
+            step = fraction is not None and text == last_text
+            if step and fraction < 1.0 and fraction - last_fraction < 0.1:
+                return
+            self.stream.write(shown + "\n")
+        self.stream.flush()
+        self._last = (now, text, -1.0 if fraction is None else fraction)
+
+    def done(self) -> None:
+        """End the redrawn line, if any, before other output."""
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False

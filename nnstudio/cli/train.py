@@ -103,8 +103,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _train(architecture, source, settings, args, say, fail) -> int:
-    from nnstudio.cli.progress import TerminalProgress
-    from nnstudio.core.datasets import DatasetCancelled, DatasetError, load_dataset
+    from nnstudio.cli.progress import LoadingProgress, TerminalProgress
+    from nnstudio.core.datasets import DatasetCancelled, DatasetError, load_dataset, needs_download
+    from nnstudio.core.datasets.downloads import KERAS_SETS
     from nnstudio.core.summary import summarize
     from nnstudio.core.training.loop import start
     from nnstudio.core.training.tasks import TrainingError
@@ -114,10 +115,21 @@ def _train(architecture, source, settings, args, say, fail) -> int:
         return fail(
             EXIT_INVALID, f"{args.model}: the architecture is invalid: {summary.errors[0].message}"
         )
+    loading = LoadingProgress(sys.stderr)
     try:
-        dataset = load_dataset(source, tuple(architecture.input_shape))
+        dataset = load_dataset(source, tuple(architecture.input_shape), loading)
     except (DatasetError, DatasetCancelled) as e:
-        return fail(EXIT_UNREADABLE, f"dataset: {e}")
+        loading.done()
+        hint = ""
+        if needs_download(source):
+            sample = KERAS_SETS[source.name].sample_hint
+            hint = (
+                " From the command line: "
+                + (f"--dataset {sample}, or " if sample else "")
+                + "--dataset followed by the path of your copy."
+            )
+        return fail(EXIT_UNREADABLE, f"dataset: {e}{hint}")
+    loading.done()
     say(
         f"Training {architecture.name} ({summary.total_params:,} parameters) on {dataset.name}: "
         f"{dataset.describe()}"

@@ -197,3 +197,41 @@ def test_an_image_folder_without_a_test_folder_reports_test_metrics(keras, capsy
     assert main([*args, "--batch-size", "8"]) == 0
     report = last_json(capsys.readouterr().out)
     assert {"test_accuracy", "test_loss"} <= set(report)
+
+
+def test_offline_the_command_line_names_its_own_options(capsys, tmp_path, monkeypatch):
+    from nnstudio.core.datasets.downloads import KERAS_SETS, KerasSet, RemoteFile
+    from tests.core.datasets.test_downloads import closed_port_url
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    spec = KERAS_SETS["mnist"]
+    remote = RemoteFile(closed_port_url(), "datasets/mnist.npz", None, 11.5)
+    offline = KerasSet(
+        spec.title, (remote,), spec.classes, spec.description, spec.attribution, spec.sample_hint
+    )
+    monkeypatch.setitem(KERAS_SETS, "mnist", offline)
+    assert main(["train", tpl("mnist-cnn"), "--dataset", "mnist", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert "seems to be offline" in err
+    assert "From the command line: --dataset mnist-sample, or --dataset followed by" in err
+    assert last_json(out)["exit_status"] == 2
+
+
+def test_loading_progress_in_a_log_file():
+    import io
+
+    from nnstudio.cli.progress import LoadingProgress
+
+    stream = io.StringIO()
+    progress = LoadingProgress(stream)
+    for fraction in (0.0, 0.05, 0.12, 0.5, 0.55, 1.0):
+        progress(fraction, "Downloading MNIST")
+    progress(None, "Reading MNIST")
+    progress.done()
+    assert stream.getvalue().splitlines() == [
+        "Downloading MNIST: 0%",
+        "Downloading MNIST: 12%",
+        "Downloading MNIST: 50%",
+        "Downloading MNIST: 100%",
+        "Reading MNIST",
+    ]

@@ -189,7 +189,7 @@ def download_size_mb(name: str) -> float:
 
 
 def offline_message(spec: KerasSet, reason: str) -> str:
-    own = "point nnstudio to a copy you already have (Use a file I already have)"
+    own = "point nnstudio to a copy you already have"
     if spec.sample_hint:
         fix = f"Use the bundled {spec.title} sample instead, or {own}."
     else:

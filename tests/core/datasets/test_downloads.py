@@ -104,12 +104,10 @@ def test_offline_says_so_and_offers_the_sample(keras_cache, monkeypatch):
     assert "seems to be offline" in str(e.value)
     assert str(e.value).endswith(
         "seems to be offline. Use the bundled MNIST sample instead, or point nnstudio to a copy "
-        "you already have (Use a file I already have)."
+        "you already have."
     )
     cifar = downloads.offline_message(KERAS_SETS["cifar10"], "no route")
-    assert cifar.endswith(
-        "offline. Point nnstudio to a copy you already have (Use a file I already have)."
-    )
+    assert cifar.endswith("offline. Point nnstudio to a copy you already have.")
 
 
 def test_an_mnist_npz_the_user_already_has(tmp_path):
