@@ -137,9 +137,11 @@ class ImagesPage(QWidget):
         item.getViewBox().invertY(True)
         item.getViewBox().setAspectLocked(True)
         item.getViewBox().setMouseEnabled(False, False)
+        # A drag on the image (outside the rectangle) draws a new crop rectangle.
+        item.getViewBox().mouseDragEvent = self._draw_crop
         self.view.setToolTip(
-            "The image as opened. Drag the rectangle, or its handles, to crop what the model "
-            "sees (a face, say); Whole Image undoes the crop."
+            "The image as opened. Drag across it to draw the rectangle the model sees (a face, "
+            "say); drag the rectangle or its handles to adjust it; Whole Image undoes the crop."
         )
         self.image_item = pyqtgraph().ImageItem(axisOrder="row-major")
         item.addItem(self.image_item)
@@ -358,9 +360,28 @@ class ImagesPage(QWidget):
         roi.addScaleHandle((0, 0), (1, 1))
         roi.addScaleHandle((1, 0), (0, 1))
         roi.addScaleHandle((0, 1), (1, 0))
+        roi.translatable = entry.crop is not None
         self.view.getPlotItem().addItem(roi)
         roi.sigRegionChanged.connect(self._on_roi_moved)
         self._roi = roi
+
+    def _draw_crop(self, event, axis=None) -> None:
+        """A left-button drag on the image: the crop rectangle from where it began to here."""
+        entry = self.current()
+        if entry is None or self._roi is None or event.button() != Qt.MouseButton.LeftButton:
+            event.ignore()
+            return
+        event.accept()
+        box = self.view.getPlotItem().getViewBox()
+        start = box.mapSceneToView(event.buttonDownScenePos())
+        end = box.mapSceneToView(event.scenePos())
+        width, height = entry.image.image.size
+        x0, x1 = sorted(min(max(v, 0.0), width) for v in (start.x(), end.x()))
+        y0, y1 = sorted(min(max(v, 0.0), height) for v in (start.y(), end.y()))
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return  # a click, or a line: no rectangle yet
+        self._roi.setPos((x0, y0), update=False)
+        self._roi.setSize((x1 - x0, y1 - y0))  # one sigRegionChanged for both
 
     def _remove_roi(self) -> None:
         if self._roi is not None:
@@ -378,6 +399,7 @@ class ImagesPage(QWidget):
         width, height = entry.image.image.size
         whole = x <= 0.5 and y <= 0.5 and w >= width - 1 and h >= height - 1
         entry.crop = None if whole else (x * s, y * s, w * s, h * s)
+        self._roi.translatable = not whole  # the whole image: a drag draws a new rectangle
         self._update_buttons()
         if not getattr(self, "_crop_scheduled", False):
             self._crop_scheduled = True

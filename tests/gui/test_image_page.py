@@ -125,6 +125,42 @@ def test_the_crop_rectangle_decides_what_the_model_sees(
     assert page.current().crop is None
     assert not page.whole_button.isEnabled()
     assert "The whole image" in page.details.text()
+    # Drawing the rectangle: a drag across the image from one corner of the face to the other.
+    assert not page._roi.translatable  # covering the whole image, it lets the drag through
+    box = page.view.getPlotItem().getViewBox()
+    with qtbot.waitSignal(panel.predicted):
+        page._draw_crop(FakeDrag(box, (96.4, 95.6), (47.6, 48.3)))
+    assert page.current().crop == pytest.approx((47.6, 48.3, 48.8, 47.3))
+    np.testing.assert_allclose(predictions[-1].probabilities, expected, atol=0.05)
+    assert page._roi.translatable
+
+
+class FakeDrag:
+    """What pyqtgraph's scene hands a ViewBox for a left-button drag between two points."""
+
+    def __init__(self, box, start, end):
+        from PySide6.QtCore import QPointF
+
+        self._start = box.mapViewToScene(QPointF(*start))
+        self._end = box.mapViewToScene(QPointF(*end))
+        self.accepted = None
+
+    def button(self):
+        from PySide6.QtCore import Qt
+
+        return Qt.MouseButton.LeftButton
+
+    def buttonDownScenePos(self):
+        return self._start
+
+    def scenePos(self):
+        return self._end
+
+    def accept(self):
+        self.accepted = True
+
+    def ignore(self):
+        self.accepted = False
 
 
 def test_bad_files_are_named_and_the_good_ones_still_open(window, qtbot, tmp_path, faces_model):
