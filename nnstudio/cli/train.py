@@ -106,6 +106,7 @@ def _train(architecture, source, settings, args, say, fail) -> int:
     from nnstudio.cli.progress import LoadingProgress, TerminalProgress
     from nnstudio.core.datasets import DatasetCancelled, DatasetError, load_dataset, needs_download
     from nnstudio.core.datasets.downloads import KERAS_SETS
+    from nnstudio.core.formatting import capitalized
     from nnstudio.core.summary import summarize
     from nnstudio.core.training.loop import start
     from nnstudio.core.training.tasks import TrainingError
@@ -152,7 +153,7 @@ def _train(architecture, source, settings, args, say, fail) -> int:
             + (f" Fix: {fixes}." if fixes else ""),
         )
     say(
-        result.message[0].upper() + result.message[1:] + f" in {result.duration:.1f} s "
+        capitalized(result.message) + f" in {result.duration:.1f} s "
         f"({result.samples_per_second:,.0f} samples/s), seed {result.seed}."
     )
     if result.test:

@@ -40,3 +40,9 @@ def format_macs(macs: int | None) -> str:
 def counted(count: int, noun: str) -> str:
     """``1 epoch``, ``3 epochs``: a count and its noun, plural when it is not one."""
     return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def capitalized(text: str) -> str:
+    """``text`` with its first letter a capital: core messages start in lower case so that
+    they can follow "nnstudio: ..."; the window shows them as sentences."""
+    return text[:1].upper() + text[1:]

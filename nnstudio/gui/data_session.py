@@ -15,6 +15,7 @@ from nnstudio.core.datasets import (
     load_dataset,
     shape_it_reads_at,
 )
+from nnstudio.core.formatting import capitalized
 from nnstudio.gui.background import Threads, Worker
 
 
@@ -39,7 +40,7 @@ class _Loader(Worker):
                 self._cancel.is_set,
             )
         except DatasetCancelled as e:
-            self.failed.emit(str(e)[0].upper() + str(e)[1:] + ".", self._cancel)
+            self.failed.emit(capitalized(str(e)) + ".", self._cancel)
         except DatasetError as e:
             self.failed.emit(str(e), self._cancel)
         except Exception as e:  # a message in the window, never a dead window

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.datasets.synthetic import true_function
 from nnstudio.core.errors import NnstudioError
-from nnstudio.core.formatting import counted
+from nnstudio.core.formatting import capitalized, counted
 from nnstudio.core.inference import Prediction, Predictor
 from nnstudio.core.playground.digits import is_image_input, mnist_style, to_model_input
 from nnstudio.core.playground.images import prepare
@@ -306,7 +306,7 @@ class PlaygroundPanel(QWidget):
         try:
             prediction = self.predictor(make_input())
         except NnstudioError as e:
-            self.bars.clear(str(e)[0].upper() + str(e)[1:] + ".")
+            self.bars.clear(capitalized(str(e)) + ".")
             return None
         except Exception as e:  # a message in the window, never a dead playground
             self.bars.clear(f"The model could not answer: {type(e).__name__}: {e}")

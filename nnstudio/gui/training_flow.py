@@ -14,6 +14,7 @@ from nnstudio.core.datasets import (
     shape_it_reads_at,
 )
 from nnstudio.core.edits import Batch
+from nnstudio.core.formatting import capitalized
 from nnstudio.core.training import TrainingError, input_fix, output_fixes, plan
 from nnstudio.gui import dialogs
 from nnstudio.gui.data_session import DataSession
@@ -132,7 +133,7 @@ class TrainingFlow(QObject):
         self.message.emit("Training… (the window stays usable; Pause and Stop act between batches)")
 
     def _refused(self, error: TrainingError, resume: bool) -> None:
-        message = str(error)[0].upper() + str(error)[1:]
+        message = capitalized(str(error))
         if error.fixes and dialogs.ask_fit(
             self._window, self._session.dataset.name, [text for text, _ in error.fixes]
         ):
@@ -162,7 +163,7 @@ class TrainingFlow(QObject):
         try:
             plan(arch, dataset, settings)
         except TrainingError as e:
-            message = str(e)[0].upper() + str(e)[1:]
+            message = capitalized(str(e))
             dialogs.show_error(self._window, "Cannot evaluate on this dataset", message)
             self.message.emit(message)
             return
@@ -181,7 +182,7 @@ class TrainingFlow(QObject):
             self._editor.record_results((*self._editor.runs, outcome.record), weights)
         if outcome.evaluation is not None:
             self.evaluated.emit(outcome.evaluation, outcome.values)
-        text = result.message[0].upper() + result.message[1:]
+        text = capitalized(result.message)
         if outcome.record is None and outcome.evaluation is not None:
             evaluation = outcome.evaluation
             text = f"Evaluated the model on the {evaluation.split}"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.formatting import counted
+from nnstudio.core.formatting import capitalized, counted
 from nnstudio.core.training.loop import RunInfo
 from nnstudio.gui import dialogs, theme
 from nnstudio.gui.editor import Editor
@@ -253,7 +253,7 @@ class TrainingPanel(QWidget):
             self.plots.flush()
         result = outcome.result
         color = theme.ERROR_COLOR if not result.ok else None
-        text = result.message[0].upper() + result.message[1:] + "."
+        text = capitalized(result.message) + "."
         if result.test:
             text += " Test: " + ", ".join(f"{k} {v:.4f}" for k, v in result.test.items()) + "."
         self.status.setText(f"<span style='color:{color}'>{text}</span>" if color else text)

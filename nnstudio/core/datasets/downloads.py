@@ -33,6 +33,7 @@ from nnstudio.core.datasets.base import (
     check_arrays,
 )
 from nnstudio.core.datasets.bundled import DIGITS, FASHION
+from nnstudio.core.formatting import capitalized
 
 KERAS_BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 CIFAR10 = (
@@ -193,7 +194,7 @@ def offline_message(spec: KerasSet, reason: str) -> str:
     if spec.sample_hint:
         fix = f"Use the bundled {spec.title} sample instead, or {own}."
     else:
-        fix = own[0].upper() + own[1:] + "."
+        fix = capitalized(own) + "."
     return (
         f"{spec.title} could not be downloaded ({reason}): this computer seems to be offline. "
         + fix

@@ -154,11 +154,13 @@ def _own_copy(name: str, path: str, title: str) -> DataCode:
             stdlib={"import gzip", "import os"},
             constants=[("DATA_FOLDER", folder, "the folder of Fashion-MNIST's .gz files")],
         )
+    # Where nnstudio itself puts the archive for keras.datasets.cifar10 to find.
+    cached = ", ".join(py(part) for part in KERAS_SETS["cifar10"].files[0].target.split("/"))
     lines = [
         "def load_data():",
         f'    """{title} from your own copy of the official archive, put where Keras looks."""',
         '    home = os.path.expanduser(os.environ.get("KERAS_HOME", "~/.keras"))',
-        '    target = os.path.join(home, "datasets", "cifar-10-batches-py-target_archive")',
+        f"    target = os.path.join(home, {cached})",
         "    if not os.path.exists(target):",
         "        os.makedirs(os.path.dirname(target), exist_ok=True)",
         "        shutil.copyfile(DATA_FILE, target)",
