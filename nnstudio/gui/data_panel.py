@@ -395,6 +395,8 @@ class DataPanel(QWidget):
                 f"<b>Still loaded: {previous.name}</b> (the dataset chosen above could not be "
                 f"loaded)<br>{previous.describe()}"
             )
+            self._show_samples(previous)  # the samples of what is loaded, as it says
+            self._show_histogram(previous)
         self._show_source()
         self._offer_sample()
 

@@ -160,6 +160,8 @@ def test_offline_download_says_so_and_a_file_of_ones_own_loads(
     assert "seems to be offline" in panel.status.text()
     assert "Use the bundled MNIST sample instead" in panel.status.text()
     assert panel.use_sample.text() == "Use the bundled MNIST sample instead"
+    assert "Still loaded: MNIST sample" in panel.info.text()
+    assert len(panel.preview.images) == 100  # and its samples, as it says
     assert panel.use_sample.isVisible()
     assert theme.ERROR_COLOR in panel.status.text()
     assert not (tmp_path / "keras" / "datasets" / "mnist.npz").exists()
