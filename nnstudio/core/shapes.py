@@ -199,7 +199,24 @@ def _conv2d(ctx: Context, p: Params, shape: Shape) -> Inference:
     return Inference((None, h, w, f), weights, 0, _mul(h, w, f, kh, kw, c))
 
 
+def _equal_strides(ctx: Context, p: Params) -> None:
+    """TensorFlow's depthwise convolution (under DepthwiseConv2D and SeparableConv2D) takes one
+    stride for height and width; Keras passes unequal ones on, and the first batch fails. (With
+    dilation_rate > 1 too, Keras dilates at stride 1 and subsamples, which takes any strides.)"""
+    sh, sw = p["strides"]
+    if sh != sw and max(p["dilation_rate"]) == 1:
+        even = min(sh, sw)
+        raise ShapeError(
+            f"{ctx.layer.type} needs the same stride along height and width (TensorFlow's "
+            f"depthwise convolution takes one); received strides=({sh}, {sw}). Use "
+            f"strides=({even}, {even}), or a Conv2D, which takes any strides.",
+            Fix(f"Set strides to ({even}, {even})", SetParameter(ctx.index, "strides", even)),
+            param="strides",
+        )
+
+
 def _separable_conv2d(ctx: Context, p: Params, shape: Shape) -> Inference:
+    _equal_strides(ctx, p)
     c, h, w = _conv_common(ctx, p, shape)
     kh, kw = p["kernel_size"]
     f, m = p["filters"], p["depth_multiplier"]
@@ -209,6 +226,7 @@ def _separable_conv2d(ctx: Context, p: Params, shape: Shape) -> Inference:
 
 
 def _depthwise_conv2d(ctx: Context, p: Params, shape: Shape) -> Inference:
+    _equal_strides(ctx, p)
     c, h, w = _conv_common(ctx, p, shape)
     kh, kw = p["kernel_size"]
     m = p["depth_multiplier"]

@@ -306,3 +306,19 @@ def test_layer_names_must_be_valid_tensorflow_scope_names(name, ok):
     if not ok:
         assert "may only contain letters, digits" in s.errors[0].message
         assert summarize(s.errors[0].fix.apply(a)).ok
+
+
+@pytest.mark.parametrize("type_", ["DepthwiseConv2D", "SeparableConv2D"])
+def test_depthwise_convolutions_need_equal_strides(type_):
+    """TensorFlow's depthwise convolution takes one stride: Keras builds (2, 3), and the first
+    batch fails ("only supports equal length strides"). With a dilation Keras subsamples a
+    stride-1 convolution instead, which takes any strides."""
+    params = {"filters": 4} if type_ == "SeparableConv2D" else {}
+    a = arch((28, 28, 1), L(type_, kernel_size=3, strides=(2, 3), **params))
+    (e,) = summarize(a).errors
+    assert e.param == "strides"
+    assert "same stride along height and width" in e.message
+    assert "received strides=(2, 3)" in e.message
+    assert summarize(e.fix.apply(a)).layers[0].output_shape[1:3] == (13, 13)
+    dilated = arch((28, 28, 1), L(type_, kernel_size=3, strides=(2, 3), dilation_rate=2, **params))
+    assert summarize(dilated).ok
