@@ -43,6 +43,8 @@ def _problem_line(p: Problem, summary: Summary, unicode: bool) -> str:
     mark = ("✗" if unicode else "x") if p.severity == ERROR else "!"
     where = "input" if p.layer is None else f"layer {p.layer} ({summary.layers[p.layer].name})"
     fix = f" Fix: {p.fix.description}." if p.fix else ""
+    if p.alternatives:
+        fix += " Or: " + "; ".join(f.description for f in p.alternatives) + "."
     return f" {mark} {where}: {p.message}{fix}"
 
 

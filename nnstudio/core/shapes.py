@@ -38,12 +38,21 @@ class Inference:
 class ShapeError(Exception):
     """Keras would refuse this layer on this input."""
 
-    def __init__(self, message: str, fix: Fix | None = None, param: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        fix: Fix | None = None,
+        param: str | None = None,
+        needs_image: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.fix = fix
         #: The parameter to change, where one is to blame.
         self.param = param
+        #: For a layer that takes an image and received something else: the message without
+        #: its hint, so that a better hint (the layer that flattened the image) can replace it.
+        self.needs_image = needs_image
 
 
 @dataclass(frozen=True)
@@ -94,11 +103,11 @@ def _need_image(ctx: Context, shape: Shape) -> None:
     if len(shape) == 4:
         return
     hint, fix = _reshape_fix(ctx, shape)
-    raise ShapeError(
+    plain = (
         f"{ctx.layer.type} needs an image input (height, width, channels); received "
-        f"{format_shape(shape)}.{hint}",
-        fix,
+        f"{format_shape(shape)}."
     )
+    raise ShapeError(plain + hint, fix, needs_image=plain)
 
 
 def _need_channels(ctx: Context, shape: Shape) -> int:
@@ -378,6 +387,24 @@ RULES: Mapping[str, Callable[[Context, Params, Shape], Inference]] = {
     "RandomContrast": _augmentation,
     "RandomShear": _augmentation,
 }
+
+#: Layers that take an image (batch, height, width, channels) and nothing else.
+TAKES_IMAGES = frozenset(
+    t
+    for t, rule in RULES.items()
+    if rule
+    in (
+        _conv2d,
+        _separable_conv2d,
+        _depthwise_conv2d,
+        _pooling,
+        _global_pooling,
+        _spatial_dropout,
+        _zero_padding,
+        _up_sampling,
+        _augmentation,
+    )
+)
 
 #: Layers whose output shape never depends on their parameters.
 SHAPE_PRESERVING = frozenset(

@@ -15,6 +15,7 @@ from nnstudio.core.architecture import Architecture, LayerConfig, Shape
 from nnstudio.core.edits import Fix, ReplaceLayer, SetParameter
 from nnstudio.core.formatting import format_shape, readable_bytes
 from nnstudio.core.params import MAX_SIZE, FloatParam, Param
+from nnstudio.core.repairs import image_repair
 from nnstudio.core.shapes import SHAPE_PRESERVING, ShapeError, infer
 
 #: Weights are float32.
@@ -36,11 +37,20 @@ class Problem:
     fix: Fix | None = None
     #: The parameter whose value is wrong, when the problem is one parameter's.
     param: str | None = None
+    #: Other ways to fix it, offered after ``fix``.
+    alternatives: tuple[Fix, ...] = ()
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """Every fix, the one offered first first."""
+        return ((self.fix,) if self.fix is not None else ()) + self.alternatives
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"layer": self.layer, "message": self.message}
         if self.fix is not None:
             out["fix"] = self.fix.description
+        if self.alternatives:
+            out["other_fixes"] = [f.description for f in self.alternatives]
         return out
 
 
@@ -297,6 +307,29 @@ def _weight_problem(rows: list[LayerSummary]) -> Problem | None:
 # The summary ------------------------------------------------------------------------------
 
 
+def _score(arch: Architecture) -> tuple[int, int, int | None]:
+    """How many errors and warnings a candidate repair leaves, and where the first error is."""
+    summary = _summarize(arch, repair=False)
+    errors = summary.errors
+    first = None if not errors else min(_problem_order(p) for p in errors)
+    return len(errors), len(summary.warnings), first
+
+
+def _shape_problem(
+    arch: Architecture, names, i: int, e: ShapeError, inputs, outputs, repair: bool
+) -> Problem:
+    """The problem of a layer that Keras would refuse; where a layer before it flattened the
+    image it needs, removing or moving that layer comes first among the fixes."""
+    found = None
+    if repair and e.needs_image is not None:
+        found = image_repair(arch, names, i, inputs, outputs, _score)
+    if found is None:
+        return Problem(i, e.message, fix=e.fix, param=e.param)
+    fixes = (*found.fixes, *((e.fix,) if e.fix is not None else ()))
+    message = e.needs_image + found.sentence(arch, names)
+    return Problem(i, message, fix=fixes[0], param=e.param, alternatives=fixes[1:])
+
+
 def summarize(arch: Architecture) -> Summary:
     """Output shapes, parameter counts and problems of every layer, as Keras would find them.
 
@@ -304,15 +337,22 @@ def summarize(arch: Architecture) -> Summary:
     to the layer that causes it. After a layer whose output cannot be known, shapes and counts
     are None ("?").
     """
+    return _summarize(arch, repair=True)
+
+
+def _summarize(arch: Architecture, repair: bool) -> Summary:
     model_problems = _input_problems(arch.input_shape)
     shape: Shape | None = None if model_problems else (None, *arch.input_shape)
     names = arch.layer_names()
     name_problems = _name_problems(arch, names)
     rows = []
+    inputs: list[Shape | None] = []
+    outputs: list[Shape | None] = []
     for i, layer in enumerate(arch.layers):
         param_problems = _param_problems(i, layer)
         problems = [*name_problems.get(i, ()), *param_problems]
         inference = None
+        inputs.append(shape)
         if shape is not None and param_problems:
             # The parameters are wrong, but some layers keep their input's shape regardless.
             shape = shape if layer.type in SHAPE_PRESERVING else None
@@ -320,11 +360,12 @@ def summarize(arch: Architecture) -> Summary:
             try:
                 inference = infer(i, layer, shape)
             except ShapeError as e:
-                problems.append(Problem(i, e.message, fix=e.fix, param=e.param))
+                problems.append(_shape_problem(arch, names, i, e, inputs, outputs, repair))
                 shape = None
             else:
                 shape = inference.output_shape
                 problems += [Problem(i, m, WARNING, f) for m, f in inference.warnings]
+        outputs.append(shape)
         rows.append(
             LayerSummary(
                 index=i,

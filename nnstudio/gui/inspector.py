@@ -60,11 +60,18 @@ class ProblemRow(QWidget):
         layout.setContentsMargins(2, 4, 2, 4)
         layout.addLayout(top)
         self.fix_button = None
-        if problem.fix is not None:
-            self.fix_button = QPushButton(problem.fix.description)
-            self.fix_button.setToolTip(f"Fix it: {problem.fix.description} (undoable)")
-            self.fix_button.clicked.connect(lambda: self.fix_requested.emit(problem.fix))
-            layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignRight)
+        #: A button per fix, the one offered first first (and as ``fix_button``).
+        self.fix_buttons: list[QPushButton] = []
+        for n, fix in enumerate(problem.fixes):
+            button = QPushButton(fix.description if n == 0 else f"Or: {fix.description}")
+            tip = "Fix it" if n == 0 else "Another way to fix it"
+            button.setToolTip(f"{tip}: {fix.description} (undoable)")
+            button.clicked.connect(lambda _=False, f=fix: self.fix_requested.emit(f))
+            if n:
+                button.setFlat(True)
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignRight)
+            self.fix_buttons.append(button)
+        self.fix_button = self.fix_buttons[0] if self.fix_buttons else None
 
     def mousePressEvent(self, event) -> None:
         self.activated.emit()

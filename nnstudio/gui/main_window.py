@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
     def apply_fix(self, fix) -> None:
         """Apply a proposed fix, then show the layer it touched."""
         self.editor.apply_fix(fix)
-        index = getattr(fix.edit, "index", None)
+        index = getattr(fix.edit, "index", getattr(fix.edit, "target", None))
         if isinstance(fix.edit, RemoveLayer):
             index = max(0, index - 1)
         layers = len(self.editor.architecture.layers)

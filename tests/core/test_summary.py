@@ -322,3 +322,69 @@ def test_depthwise_convolutions_need_equal_strides(type_):
     assert summarize(e.fix.apply(a)).layers[0].output_shape[1:3] == (13, 13)
     dilated = arch((28, 28, 1), L(type_, kernel_size=3, strides=(2, 3), dilation_rate=2, **params))
     assert summarize(dilated).ok
+
+
+def test_conv2d_after_flatten_offers_to_move_or_remove_the_flatten_first():
+    """Issue: Conv2D after Flatten offered "insert Reshape to (28, 28, 1)", leaving Flatten ->
+    Reshape. The layer that broke the image is what the first fix repairs."""
+    a = arch(
+        (28, 28, 1),
+        L("Flatten"),
+        L("Conv2D", filters=8, kernel_size=3),
+        L("MaxPooling2D"),
+        L("Dense", units=10, activation="softmax"),
+    )
+    (e,) = summarize(a).errors
+    assert e.layer == 1
+    assert "flatten (Flatten) turned the (None, 28, 28, 1) image into (None, 784)" in e.message
+    assert [f.description for f in e.fixes] == [
+        "Move Flatten (flatten) after max_pooling2d",
+        "Remove Flatten (flatten) before conv2d",
+        "Insert Reshape to (28, 28, 1) before Conv2D",
+    ]
+    moved = summarize(e.fix.apply(a))
+    assert moved.ok
+    assert not moved.warnings
+    assert [r.type for r in moved.layers] == ["Conv2D", "MaxPooling2D", "Flatten", "Dense"]
+    removed = summarize(e.alternatives[0].apply(a))
+    assert removed.ok
+    assert "Dense after a 3-D output" in removed.warnings[0].message
+    assert e.to_dict()["other_fixes"][-1] == "Insert Reshape to (28, 28, 1) before Conv2D"
+
+
+def test_a_flatten_between_two_convolutions_is_removed_first():
+    a = arch(
+        (28, 28, 1),
+        L("Conv2D", filters=8, kernel_size=3),
+        L("Flatten"),
+        L("Dropout", rate=0.2),
+        L("Conv2D", filters=8, kernel_size=3),
+        L("Flatten"),
+        L("Dense", units=10),
+    )
+    (e,) = summarize(a).errors
+    assert e.layer == 3
+    assert e.fix.description == "Remove Flatten (flatten) before conv2d_1"
+    fixed = summarize(e.fix.apply(a))
+    assert fixed.ok
+    assert not fixed.warnings
+    assert fixed.output_shape == (None, 10)
+
+
+def test_a_global_pooling_before_a_convolution_is_the_culprit_too():
+    a = arch(
+        (28, 28, 3),
+        L("GlobalAveragePooling2D"),
+        L("Conv2D", filters=8, kernel_size=3),
+        L("Flatten"),
+        L("Dense", units=2),
+    )
+    (e,) = summarize(a).errors
+    assert "global_average_pooling2d (GlobalAveragePooling2D) turned" in e.message
+    assert summarize(e.fix.apply(a)).ok
+
+
+def test_a_vector_input_has_no_culprit_and_keeps_the_reshape_fix():
+    (e,) = summarize(arch((784,), L("Conv2D", filters=8, kernel_size=3))).errors
+    assert [f.description for f in e.fixes] == ["Insert Reshape to (28, 28, 1) before Conv2D"]
+    assert not e.alternatives

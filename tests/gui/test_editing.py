@@ -265,3 +265,20 @@ def test_a_fix_selects_what_it_changed(window, qtbot):
     assert window.inspector.name_edit.placeholderText() == "reshape (automatic)"
     assert window.stack.view.hasFocus()
     assert "Fixed: Insert Reshape" in window.statusBar().currentMessage()
+
+
+def test_conv2d_after_flatten_is_repaired_by_moving_the_flatten(window, qtbot):
+    """The issue's case: the first fix repairs the Flatten instead of stacking a Reshape on it;
+    the Reshape stays on offer as another button."""
+    window.editor.move_layers([4], -1)
+    window.editor.move_layers([3], -1)  # Flatten is now before conv2d_1
+    assert types(window)[:3] == ["Conv2D", "MaxPooling2D", "Flatten"]
+    (row,) = window.summary.problem_rows()
+    assert "turned the (None, 13, 13, 32) image into (None, 5408)" in row.message.text()
+    texts = [b.text() for b in row.fix_buttons]
+    assert texts[0].startswith(("Move Flatten", "Remove Flatten"))
+    assert all("Reshape" not in t for t in texts[:2])
+    qtbot.mouseClick(row.fix_button, Qt.MouseButton.LeftButton)
+    assert window.editor.summary.ok
+    assert types(window).count("Flatten") == 1
+    assert "Reshape" not in types(window)
