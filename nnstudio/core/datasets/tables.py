@@ -41,6 +41,21 @@ def _rows(path: Path, progress: Progress, cancelled: Cancelled, what: str):
             yield n + 2, row  # line numbers as a spreadsheet shows them
 
 
+def _side(count: int) -> str:
+    """ "8×8" when a pixel count is a square, else "" (a CSV of another dataset's images)."""
+    side = int(count**0.5)
+    return f"{side}×{side}" if side > 1 and side * side == count else ""
+
+
+def _nothing_readable(path: Path, what: str, bad: list[str], layout: str = "") -> str:
+    """Why a CSV gave nothing to train on: how many rows were bad, and the first one's reason."""
+    if not bad:
+        return f"{path.name}: no {what}: the file has a header but no rows"
+    rows = "its only row is" if len(bad) == 1 else f"all {len(bad):,} rows are"
+    expected = f"; is it in {layout}?" if layout else ""
+    return f"{path.name}: no {what}: {rows} unreadable. The first, {bad[0]}{expected}"
+
+
 def fer_csv_dataset(source: DatasetSource, progress: Progress, cancelled: Cancelled) -> Dataset:
     """FER2013's CSV: a 48×48 face per row as 2,304 space-separated pixel values."""
     path = Path(source.path or "")
@@ -58,16 +73,28 @@ def fer_csv_dataset(source: DatasetSource, progress: Progress, cancelled: Cancel
             pixels = np.array(row["pixels"].split(), dtype=np.int64)
             if not 0 <= label < len(EMOTIONS):
                 raise ValueError(f"emotion {label} is not in 0-6")
-            if pixels.size != FER_SIDE * FER_SIDE or pixels.min() < 0 or pixels.max() > 255:
-                raise ValueError(f"{pixels.size} pixels; a face has 2304 values in 0-255")
+            if pixels.size != FER_SIDE * FER_SIDE:
+                raise ValueError(
+                    f"{pixels.size:,} pixel values where a 48×48 face has 2,304"
+                    + (f" (an {_side(pixels.size)} image?)" if _side(pixels.size) else "")
+                )
+            if pixels.min() < 0 or pixels.max() > 255:
+                raise ValueError(
+                    f"pixel values from {pixels.min()} to {pixels.max()}; they must be in 0-255"
+                )
         except (ValueError, TypeError, AttributeError) as e:
             bad.append(f"line {line}: {e}")
             continue
         training = (row.get("usage") or "Training").strip().lower() == "training"
         splits[training][0].append(pixels.astype(np.uint8).reshape(FER_SIDE, FER_SIDE, 1))
         splits[training][1].append(label)
+    if not splits[True][0] and splits[False][0]:
+        raise DatasetError(
+            f"{path.name}: no training rows: the Usage column marks all "
+            f"{len(splits[False][0]):,} readable rows for testing; mark some Training"
+        )
     if not splits[True][0]:
-        raise DatasetError(f"{path.name}: no readable training rows ({len(bad):,} bad rows)")
+        raise DatasetError(_nothing_readable(path, "training rows", bad, "FER2013's layout"))
     x, y = (np.stack(splits[True][0]), np.array(splits[True][1], dtype=np.int64))
     test = splits[False]
     if test[0]:
@@ -174,7 +201,7 @@ def image_csv_dataset(
         labels.append(label)
     if not images:
         raise DatasetError(
-            f"{path.name}: none of its {len(rows):,} rows has both a label and a readable image"
+            _nothing_readable(path, "rows with both a label and a readable image", bad)
         )
     names = sorted(set(labels), key=_label_order)
     x, y = np.stack(images), np.array([names.index(v) for v in labels], dtype=np.int64)

@@ -145,3 +145,39 @@ def test_a_grayscale_folder_with_bmp_and_gif_files(keras, tmp_path):
     original = np.asarray(Image.open(happy / "0.png"))
     distance = np.abs(both[..., 0].astype(int) - original).max(axis=(1, 2))
     assert (distance <= 1).sum() >= 2  # the PNG and its BMP copy, grey again
+
+
+def _csv(path, header, rows):
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_a_csv_of_other_images_says_what_is_wrong_with_its_first_row(tmp_path):
+    """Issue: sklearn's digits as a FER2013 CSV (1,797 rows of 8×8) said only "no readable
+    training rows (1,797 bad rows)"."""
+    rows = [[i % 7, " ".join(["3"] * 64), "Training"] for i in range(1797)]
+    path = _csv(tmp_path / "digits.csv", ["emotion", "pixels", "Usage"], rows)
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(DatasetSource("fer-csv", str(path)))
+    message = str(caught.value)
+    assert "all 1,797 rows are unreadable" in message
+    assert "The first, line 2: 64 pixel values where a 48×48 face has 2,304" in message
+    assert "(an 8×8 image?)" in message
+    assert "FER2013's layout" in message
+
+
+def test_fer_rows_out_of_range_and_rows_only_for_testing(tmp_path):
+    path = _csv(tmp_path / "a.csv", ["emotion", "pixels"], [[1, " ".join(["300"] * 2304)]])
+    with pytest.raises(DatasetError, match=r"its only row is unreadable.*from 300 to 300"):
+        load_dataset(DatasetSource("fer-csv", str(path)))
+    x, y = toy_faces(1, seed=1)
+    rows = [
+        [label, " ".join(map(str, im.ravel())), "PublicTest"]
+        for im, label in zip(x, y, strict=True)
+    ]
+    path = _csv(tmp_path / "b.csv", ["emotion", "pixels", "Usage"], rows)
+    with pytest.raises(DatasetError, match="marks all 7 readable rows for testing"):
+        load_dataset(DatasetSource("fer-csv", str(path)))
