@@ -3,6 +3,7 @@ labels as article 004 shows, the class histogram and imbalance), and load it."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,7 @@ from nnstudio.gui.background import Threads
 from nnstudio.gui.data_session import DataSession
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.image_grid import ImageGrid
-from nnstudio.gui.widgets import ValidatedLineEdit
+from nnstudio.gui.widgets import MessageLabel, ValidatedLineEdit
 
 FILE_KINDS = {
     "folder": ("Image folder (one subfolder per class)…", "Choose a folder of class subfolders"),
@@ -94,9 +95,7 @@ class DataPanel(QWidget):
         self.load_button = QPushButton("Load")
         self.cancel_button = QPushButton("Cancel")
         self.progress = QProgressBar()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = MessageLabel()
 
         self.function_box = QGroupBox("The function")
         self.expression = ValidatedLineEdit(_expression)
@@ -287,7 +286,8 @@ class DataPanel(QWidget):
         self.faces_written.emit(None)
 
     def _say_error(self, text: str) -> None:
-        self.status.setText(f"<span style='color:{theme.ERROR_COLOR}'>{text}</span>")
+        """An error, whole: wrapped in the tab, and as the tooltip for copying it elsewhere."""
+        self.status.setText(f"<span style='color:{theme.ERROR_COLOR}'>{html.escape(text)}</span>")
 
     def _set_option(self, **options) -> None:
         source = self._editor.dataset
@@ -385,7 +385,7 @@ class DataPanel(QWidget):
 
     def _on_failed(self, message: str) -> None:
         self._set_busy(False)
-        self.status.setText(f"<span style='color:{theme.ERROR_COLOR}'>{message}</span>")
+        self._say_error(message)
         previous = self._session.dataset
         if previous is None:
             self.info.setText("<b>No dataset loaded.</b> Fix the problem above, or choose another.")

@@ -40,6 +40,7 @@ from nnstudio.gui.project_files import ProjectFiles, default_project
 from nnstudio.gui.runs_panel import RunsPanel
 from nnstudio.gui.settings import Settings
 from nnstudio.gui.stack_panel import StackPanel
+from nnstudio.gui.status_bar import MessageBar, MessagesDialog
 from nnstudio.gui.summary_panel import SummaryPanel
 from nnstudio.gui.training_controller import TrainingController
 from nnstudio.gui.training_flow import TrainingFlow
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.model = LayerModel(self.editor, self)
         self.setWindowIcon(theme.app_icon())
         self.setObjectName("nnstudio-main-window")
+        self.setStatusBar(MessageBar(self))
+        self.statusBar().history_requested.connect(self.show_messages)
         if self.settings.theme != "system":
             theme.apply_theme(self.settings.theme)
 
@@ -313,6 +316,12 @@ class MainWindow(QMainWindow):
             tip="Build the model with Keras and show its summary",
         )
         self.reset_layout_action = self._action("&Reset Layout", self.reset_layout)
+        self.messages_action = self._action(
+            "&Messages…",
+            self.show_messages,
+            "Ctrl+Shift+M",
+            "Every message of the status bar, whole (also: click the status bar)",
+        )
         self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts)
         self.about_action = self._action("&About nnstudio", self.show_about)
 
@@ -381,6 +390,7 @@ class MainWindow(QMainWindow):
             self.theme_actions.addAction(action)
         view.addSeparator()
         view.addAction(self.keras_action)
+        view.addAction(self.messages_action)
         view.addAction(self.reset_layout_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
@@ -554,6 +564,11 @@ class MainWindow(QMainWindow):
 
     def show_keras_summary(self) -> None:
         dialog = KerasSummaryDialog(self.editor.architecture, self.jobs, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def show_messages(self) -> None:
+        dialog = MessagesDialog(self.statusBar().history, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 

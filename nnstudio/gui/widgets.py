@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QWidget
 
@@ -116,6 +117,28 @@ class ValidatedLineEdit(QLineEdit):
     def focusInEvent(self, event: QFocusEvent) -> None:
         self.session_started.emit()
         super().focusInEvent(event)
+
+
+class MessageLabel(QLabel):
+    """A word-wrapped, selectable label for messages, whose tooltip is always the whole text
+    (plain), so that nothing it says is lost where the layout has little room."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(plain_text(text))
+
+
+def plain_text(text: str) -> str:
+    """A label's rich text as plain text (tags dropped, entities decoded)."""
+    if "<" not in text and "&" not in text:
+        return text
+    return html.unescape(re.sub(r"<br\s*/?>", "\n", re.sub(r"<(?!br)[^>]*>", "", text)))
 
 
 class StatusLabel(QWidget):
