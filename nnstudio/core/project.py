@@ -2,20 +2,27 @@
 
 A project file is a zip archive holding a human-readable ``project.json``::
 
-    {"format": "nnstudio-project", "version": 2, "saved_by": "nnstudio 0.1.0",
+    {"format": "nnstudio-project", "version": 3, "saved_by": "nnstudio 0.1.0",
+     "template": "mnist-cnn",
      "architecture": {"format": "nnstudio-architecture", "version": 1, ...},
      "dataset": {"name": "mnist-sample"},
      "training": {"optimizer": "adam", "epochs": 10, ...},
      "runs": [{"id": 1, "history": {...}, "test": {...}, ...}],
-     "weights": {"file": "weights.weights.h5", "fingerprint": "504f5c5f157058ca", "epochs": 10}}
+     "weights": {"file": "weights.weights.h5", "fingerprint": "504f5c5f157058ca", "epochs": 10},
+     "playground": {"images": [{"name": "happy.png", "path": "/home/me/happy.png",
+                                "relative": "happy.png", "crop": [10, 12, 200, 200]},
+                               {"name": "pasted image", "file": "playground/1.png"}]}}
 
-and, when the model was trained, its weights in Keras' ``.weights.h5`` format next to it.
-``MIGRATIONS`` upgrades older files as they are read (version 1 had only the architecture and
-a dataset name); a later version is refused with a clear message. Nothing is ever pickled.
+and, when the model was trained, its weights in Keras' ``.weights.h5`` format next to it;
+images pasted into the Playground (which have no file of their own) are kept as PNG files in
+``playground/``. ``MIGRATIONS`` upgrades older files as they are read (version 1 had only the
+architecture and a dataset name; version 2 no template and no Playground images); a later
+version is refused with a clear message. Nothing is ever pickled.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import zipfile
@@ -35,16 +42,23 @@ from nnstudio.core.training.runs import RunRecord, run_from_dict
 from nnstudio.core.training.settings import TrainingSettings, settings_from_dict
 
 FORMAT = "nnstudio-project"
-VERSION = 2
+VERSION = 3
 SUFFIX = ".nnstudio"
 PROJECT_JSON = "project.json"
 WEIGHTS_FILE = "weights.weights.h5"
+#: Where the Playground's pasted images are kept in the archive.
+PLAYGROUND_FOLDER = "playground/"
+#: A pasted image larger than this is not kept in the project.
+MAX_PASTED_BYTES = 64 * 1024**2
 #: The dataset a new project starts on: the bundled MNIST sample.
 DEFAULT_DATASET = "mnist-sample"
 #: Weights larger than this are refused (the summary refuses such models anyway).
 MAX_WEIGHTS_BYTES = 5 * 1024**3
 
-_KEYS = {"format", "version", "saved_by", "dataset", "architecture", "training", "runs", "weights"}
+_KEYS = {
+    "format", "version", "saved_by", "template", "dataset", "architecture", "training", "runs",
+    "weights", "playground",
+}  # fmt: skip
 
 
 def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +69,12 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-MIGRATIONS: dict[int, Any] = {1: _v1_to_v2}
+def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 did not say which template a project came from, nor keep Playground images."""
+    return dict(doc, version=3)
+
+
+MIGRATIONS: dict[int, Any] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 class ProjectFormatError(ArchitectureFormatError):
@@ -78,6 +97,59 @@ class Weights:
 
 
 @dataclass(frozen=True)
+class PlaygroundImage:
+    """An image opened in the Playground: its file (or, for a pasted image, its PNG bytes) and
+    the rectangle cropped from it (x, y, width, height in the image's own pixels)."""
+
+    name: str
+    path: str | None = None
+    data: bytes | None = None
+    crop: tuple[float, float, float, float] | None = None
+
+    def to_dict(self, member: str | None, folder: Path | None) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        if self.path is not None:
+            out["path"] = self.path
+            if folder is not None:
+                with contextlib.suppress(ValueError):  # another drive (Windows): no relative
+                    out["relative"] = Path(os.path.relpath(self.path, folder)).as_posix()
+        if member is not None:
+            out["file"] = member
+        if self.crop is not None:
+            out["crop"] = [float(v) for v in self.crop]
+        return out
+
+
+def _image_from_dict(doc: Any, members: Mapping[str, bytes], folder: Path | None):
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("name"), str):
+        raise ProjectFormatError("each Playground image needs a name")
+    crop = doc.get("crop")
+    if crop is not None and (
+        not isinstance(crop, list)
+        or len(crop) != 4
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in crop)
+    ):
+        raise ProjectFormatError(f"a Playground image's crop must be 4 numbers; received {crop!r}")
+    crop = None if crop is None else tuple(float(v) for v in crop)
+    path = doc.get("path")
+    relative = doc.get("relative")
+    # The project and its images moved together: find them beside it again.
+    if (
+        isinstance(path, str)
+        and folder is not None
+        and isinstance(relative, str)
+        and not Path(path).exists()
+        and (folder / relative).exists()
+    ):
+        path = str(folder / relative)
+    member = doc.get("file")
+    data = members.get(member) if isinstance(member, str) else None
+    if not isinstance(path, str) and data is None:
+        return None  # a pasted image whose data is missing: nothing to show
+    return PlaygroundImage(doc["name"], path if isinstance(path, str) else None, data, crop)
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything nnstudio keeps about one model."""
 
@@ -86,11 +158,21 @@ class Project:
     training: TrainingSettings = field(default_factory=TrainingSettings)
     runs: tuple[RunRecord, ...] = ()
     weights: Weights | None = None
+    #: The template the project was started from (its id), for its article's recipe.
+    template: str | None = None
+    #: The images opened in the Playground, in order.
+    images: tuple[PlaygroundImage, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.dataset, str):
             object.__setattr__(self, "dataset", DatasetSource(self.dataset))
         object.__setattr__(self, "runs", tuple(self.runs))
+        object.__setattr__(self, "images", tuple(self.images))
+
+    def pasted_members(self) -> dict[int, str]:
+        """Archive names of the pasted images (those without a file), by their index."""
+        pasted = [i for i, image in enumerate(self.images) if image.path is None and image.data]
+        return {i: f"{PLAYGROUND_FOLDER}{n}.png" for n, i in enumerate(pasted, start=1)}
 
     @property
     def name(self) -> str:
@@ -99,11 +181,17 @@ class Project:
     def replace(self, **changes: Any) -> Project:
         return replace(self, **changes)
 
-    def to_dict(self) -> dict[str, Any]:
-        doc = {
+    def to_dict(self, folder: str | os.PathLike | None = None) -> dict[str, Any]:
+        """project.json's content; ``folder`` (where the file goes) lets image paths be
+        saved relative to it too, so that a project moved with its images finds them."""
+        doc: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
             "saved_by": f"nnstudio {__version__}",
+        }
+        if self.template is not None:
+            doc["template"] = self.template
+        doc |= {
             "architecture": self.architecture.to_dict(),
             "dataset": self.dataset.to_dict(),
             "training": self.training.to_dict(),
@@ -114,10 +202,35 @@ class Project:
                               "epochs": self.weights.epochs}  # fmt: skip
             if self.weights.class_names:
                 doc["weights"]["class_names"] = list(self.weights.class_names)
+        if self.images:
+            members = self.pasted_members()
+            where = None if folder is None else Path(folder)
+            doc["playground"] = {
+                "images": [
+                    image.to_dict(members.get(i), where) for i, image in enumerate(self.images)
+                ]
+            }
         return doc
 
 
-def project_from_dict(doc: Any, weights: bytes | None = None) -> Project:
+def _playground_images(doc: Any, members: Mapping[str, bytes], folder: Path | None):
+    if doc is None:
+        return ()
+    images = doc.get("images", []) if isinstance(doc, Mapping) else None
+    if not isinstance(images, list):
+        raise ProjectFormatError('playground must be {"images": [...]}')
+    found = (_image_from_dict(image, members, folder) for image in images)
+    return tuple(image for image in found if image is not None)
+
+
+def project_from_dict(
+    doc: Any,
+    weights: bytes | None = None,
+    members: Mapping[str, bytes] | None = None,
+    folder: str | os.PathLike | None = None,
+) -> Project:
+    """A project from project.json's content, the weights file, the archive's other files
+    (pasted images) and the folder the project is in (for images saved relative to it)."""
     if not isinstance(doc, Mapping) or doc.get("format") != FORMAT:
         raise ProjectFormatError(
             f'{PROJECT_JSON} is not an nnstudio project ("format" must be "{FORMAT}")'
@@ -152,22 +265,29 @@ def project_from_dict(doc: Any, weights: bytes | None = None) -> Project:
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ProjectFormatError("the weights' class_names must be a list of names")
         trained = Weights(weights, info["fingerprint"], int(info.get("epochs", 0)), tuple(names))
-    return Project(architecture, dataset, training, records, trained)
+    template = doc.get("template")
+    if template is not None and not isinstance(template, str):
+        raise ProjectFormatError(f"template must be a template's id; received {show(template)}")
+    where = None if folder is None else Path(folder)
+    images = _playground_images(doc.get("playground"), members or {}, where)
+    return Project(architecture, dataset, training, records, trained, template, images)
 
 
-def project_bytes(project: Project) -> bytes:
-    """The content of a ``.nnstudio`` file."""
+def project_bytes(project: Project, folder: str | os.PathLike | None = None) -> bytes:
+    """The content of a ``.nnstudio`` file (to be saved in ``folder``, if known)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(PROJECT_JSON, dumps(project.to_dict()))
+        archive.writestr(PROJECT_JSON, dumps(project.to_dict(folder)))
         if project.weights is not None:
             archive.writestr(WEIGHTS_FILE, project.weights.data)
+        for i, member in project.pasted_members().items():
+            archive.writestr(member, project.images[i].data)
     return buffer.getvalue()
 
 
 def save_project(project: Project, path: str | os.PathLike) -> None:
     """Write a project file atomically: the previous file survives any failure."""
-    write_atomic(path, project_bytes(project))
+    write_atomic(path, project_bytes(project, Path(path).absolute().parent))
 
 
 def _member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes | None:
@@ -191,6 +311,11 @@ def load_project(path: str | os.PathLike) -> Project:
                     f"not an nnstudio project: the archive has no {PROJECT_JSON}"
                 )
             weights = _member(archive, WEIGHTS_FILE, MAX_WEIGHTS_BYTES)
+            members = {
+                name: _member(archive, name, MAX_PASTED_BYTES)
+                for name in archive.namelist()
+                if name.startswith(PLAYGROUND_FOLDER) and name.endswith(".png")
+            }
     except zipfile.BadZipFile:
         raise ProjectFormatError(
             "not an nnstudio project: the file is damaged or not a zip archive"
@@ -207,7 +332,7 @@ def load_project(path: str | os.PathLike) -> Project:
         doc = parse_json(data)
     except ArchitectureFormatError as e:
         raise ProjectFormatError(f"{PROJECT_JSON}: {e}") from None
-    return project_from_dict(doc, weights)
+    return project_from_dict(doc, weights, members, path.absolute().parent)
 
 
 def open_file(path: str | os.PathLike) -> Project:

@@ -39,7 +39,7 @@ class Template:
 
     def project(self) -> Project:
         """A new project: the model, its article's dataset and training settings, no runs."""
-        return Project(self.architecture, self.dataset, self.training)
+        return Project(self.architecture, self.dataset, self.training, template=self.id)
 
 
 @cache

@@ -58,7 +58,7 @@ def test_round_trip_and_readable_json(tmp_path):
         doc = json.loads(archive.read(PROJECT_JSON))
         assert archive.read(WEIGHTS_FILE) == b"\x89HDF fake weights"
     assert doc["format"] == "nnstudio-project"
-    assert doc["version"] == 2
+    assert doc["version"] == 3
     assert doc["architecture"]["name"] == "Face emotion CNN"
     assert doc["dataset"] == {"name": "toy-faces", "options": {"per_class": 100}}
     assert doc["training"]["augmentation"]["flip"] == "horizontal"
@@ -187,3 +187,68 @@ def test_migration_hook(monkeypatch, tmp_path):
     monkeypatch.setattr(project_module, "VERSION", 3)
     monkeypatch.setitem(project_module.MIGRATIONS, 2, lambda d: dict(d, version=3))
     assert load_project(path).name == "XOR network (2-2-1)"
+
+
+def test_the_template_and_the_playground_images_round_trip(tmp_path):
+    """A project keeps the template it came from (for its article's recipe) and the images
+    opened in its Playground: files by path (and relative to the project, so that they are
+    found when both move), pasted images inside the archive, each with its crop."""
+    from nnstudio.core.project import PlaygroundImage
+
+    photos = tmp_path / "work"
+    photos.mkdir()
+    (photos / "happy.png").write_bytes(b"png of a face")
+    project = (
+        template("emotion-cnn")
+        .project()
+        .replace(
+            images=(
+                PlaygroundImage(
+                    "happy.png", str(photos / "happy.png"), crop=(1.0, 2.0, 30.0, 40.0)
+                ),
+                PlaygroundImage("pasted image", data=b"\x89PNG pasted"),
+            )
+        )
+    )
+    assert project.template == "emotion-cnn"
+    path = photos / "faces.nnstudio"
+    save_project(project, path)
+    assert load_project(path) == project
+    with zipfile.ZipFile(path) as archive:
+        doc = json.loads(archive.read(PROJECT_JSON))
+        assert archive.read("playground/1.png") == b"\x89PNG pasted"
+    assert doc["version"] == 3
+    assert doc["template"] == "emotion-cnn"
+    assert doc["playground"]["images"][0]["relative"] == "happy.png"
+    assert doc["playground"]["images"][1] == {"name": "pasted image", "file": "playground/1.png"}
+
+    moved = tmp_path / "moved"
+    photos.rename(moved)
+    reopened = load_project(moved / "faces.nnstudio")
+    assert reopened.images[0].path == str(moved / "happy.png")
+    assert reopened.images[1].data == b"\x89PNG pasted"
+
+
+def test_a_version_2_project_migrates_without_template_or_images(tmp_path):
+    doc = Project(template("xor-network").architecture).to_dict()
+    doc["version"] = 2
+    path = tmp_path / "old.nnstudio"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(PROJECT_JSON, json.dumps(doc))
+    project = load_project(path)
+    assert project.template is None
+    assert project.images == ()
+
+
+def test_bad_playground_entries_are_refused_with_a_message(tmp_path):
+    doc = Project(template("xor-network").architecture).to_dict()
+    for playground, message in (
+        ({"images": "a.png"}, "playground must be"),
+        ({"images": [{"path": "a.png"}]}, "needs a name"),
+        ({"images": [{"name": "a", "path": "a.png", "crop": [1, 2]}]}, "crop must be 4 numbers"),
+    ):
+        path = tmp_path / "bad.nnstudio"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(PROJECT_JSON, json.dumps(dict(doc, playground=playground)))
+        with pytest.raises(ProjectFormatError, match=message):
+            load_project(path)
