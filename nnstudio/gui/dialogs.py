@@ -66,6 +66,20 @@ def ask_unsaved(parent: QWidget, name: str) -> str:
     return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
 
 
+def ask_stop_training(parent: QWidget, name: str) -> bool:
+    """Whether to stop the training of the open project to open another."""
+    buttons = QMessageBox.StandardButton
+    answer = QMessageBox.question(
+        parent,
+        "Training is running",
+        f"“{name}” is still training.\n\nStop the training (its run is not recorded) and "
+        "open the other project?",
+        buttons.Yes | buttons.Cancel,
+        buttons.Cancel,
+    )
+    return answer == buttons.Yes
+
+
 def show_error(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 

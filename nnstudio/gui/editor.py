@@ -43,6 +43,8 @@ class Editor(QObject):
     training_changed = Signal()
     #: A run was recorded, or runs were removed.
     runs_changed = Signal()
+    #: The Playground's images of the project changed (added, removed, cropped).
+    images_changed = Signal()
     #: Unsaved changes appeared or were saved.
     modified_changed = Signal(bool)
 
@@ -53,6 +55,8 @@ class Editor(QObject):
         self.training = project.training
         self.runs = project.runs
         self.weights = project.weights
+        self.template = project.template
+        self.images = project.images
         self.undo_stack = QUndoStack(self)
         self._sessions = count(1)
         self._unsaved_results = False
@@ -70,7 +74,15 @@ class Editor(QObject):
 
     @property
     def project(self) -> Project:
-        return Project(self.architecture, self.dataset, self.training, self.runs, self.weights)
+        return Project(
+            self.architecture,
+            self.dataset,
+            self.training,
+            self.runs,
+            self.weights,
+            self.template,
+            self.images,
+        )
 
     @property
     def modified(self) -> bool:
@@ -89,6 +101,7 @@ class Editor(QObject):
         """Replace the project; the undo history starts afresh and counts as saved."""
         self.dataset, self.training = project.dataset, project.training
         self.runs, self.weights = project.runs, project.weights
+        self.template, self.images = project.template, project.images
         self.undo_stack.clear()
         self.document.replace(project.architecture)
         self.mark_saved()
@@ -103,6 +116,15 @@ class Editor(QObject):
         self._unsaved_results = True
         self.runs_changed.emit()
         self.modified_changed.emit(True)
+
+    def set_images(self, images) -> None:
+        """The Playground's images changed: not undoable (like a run), but unsaved."""
+        images = tuple(images)
+        if images != self.images:
+            self.images = images
+            self._unsaved_results = True
+            self.images_changed.emit()
+            self.modified_changed.emit(True)
 
     def set_dataset(self, source) -> None:
         """Choose the dataset (undoable)."""

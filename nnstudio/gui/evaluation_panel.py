@@ -62,6 +62,7 @@ class EvaluationPanel(QWidget):
         super().__init__(parent)
         self.evaluation: Evaluation | None = None
         self._trained = ""  # how long the current weights trained, if they can be evaluated
+        self._last_run = ""  # what the project's last run scored, said until it is evaluated
         self.headline = QLabel(UNTRAINED)
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -124,8 +125,25 @@ class EvaluationPanel(QWidget):
     def clear(self, text: str = "") -> None:
         self.evaluation = None
         default = TRAINED.format(self._trained) if self._trained else UNTRAINED
-        self.headline.setText(text or default)
+        self.headline.setText(text or (self._last_run + default if self._last_run else default))
         self.stack.setVisible(False)
+
+    def show_project(self, runs) -> None:
+        """Another project: nothing of the previous one's evaluation; what its own last run
+        scored on the test set, until its weights are evaluated again."""
+        self.set_runs(runs)
+        self.clear()
+
+    def set_runs(self, runs) -> None:
+        """The project's runs changed: the last one's test scores head an empty tab."""
+        last = next((run for run in reversed(runs) if run.test), None)
+        self._last_run = ""
+        if last is not None:
+            scores = ", ".join(
+                f"{k} <b>{v:.2%}</b>" if k == "accuracy" else f"{k} {v:.4g}"
+                for k, v in last.test.items()
+            )
+            self._last_run = f"<b>Run {last.id}</b> scored {scores} on the test set. "
 
     def set_trained(self, trained: str, can_evaluate: bool) -> None:
         """``trained``: how long the weights that can be evaluated trained ("3 epochs"), or ""

@@ -9,7 +9,7 @@ decoded on a worker thread (a 50-megapixel photo takes a moment), never more tha
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from nnstudio.core.errors import NnstudioError
 from nnstudio.core.formatting import counted
 from nnstudio.core.playground.images import Crop, ImageInput, open_image
+from nnstudio.core.project import PlaygroundImage
 from nnstudio.gui import dialogs
 from nnstudio.gui.background import Threads
 from nnstudio.gui.image_grid import to_qimage
@@ -46,21 +47,28 @@ HINT = (
 
 @dataclass
 class Entry:
-    """One image of the table: the decoded file and the rectangle cropped from it."""
+    """One image of the table: the decoded file, the rectangle cropped from it, and where it
+    came from as the project keeps it (a file's path, or a pasted image's PNG bytes)."""
 
     image: ImageInput
     crop: Crop | None = None
+    source: PlaygroundImage | None = None
 
 
-def open_files(paths: list[str]) -> list[ImageInput | str]:
-    """Each file decoded, or the message saying why it cannot be (run on a worker thread)."""
-    out: list[ImageInput | str] = []
-    for path in paths:
+def open_sources(generation: int, sources: list[PlaygroundImage]):
+    """Each image decoded, or the message saying why it cannot be (run on a worker thread);
+    tagged with the page's generation, so that images of a project no longer open are
+    dropped."""
+    out: list[tuple[PlaygroundImage, ImageInput | str]] = []
+    for source in sources:
         try:
-            out.append(open_image(path))
+            if source.path is not None:
+                out.append((source, open_image(source.path, name=source.name)))
+            else:
+                out.append((source, open_image(source.data or b"", name=source.name)))
         except NnstudioError as e:
-            out.append(str(e))
-    return out
+            out.append((source, str(e)))
+    return generation, out
 
 
 def _local_files(mime: QMimeData) -> list[str]:
@@ -82,8 +90,10 @@ class ImagesPage(QWidget):
 
     #: The current image or its crop changed: predict again.
     input_changed = Signal()
-    #: Images were added or removed.
+    #: Images were added or removed (by the person, or with another project's images).
     images_changed = Signal()
+    #: The person added, removed or cropped an image: the project's images changed.
+    edited = Signal()
 
     def __init__(self, jobs: Threads, folder: str = "", parent=None) -> None:
         super().__init__(parent)
@@ -91,6 +101,8 @@ class ImagesPage(QWidget):
         self.folder = folder or os.path.expanduser("~")
         self.entries: list[Entry] = []
         self.loading = 0
+        #: Bumped when another project's images replace these: late decodes are dropped.
+        self._generation = 0
         self._roi = None
         self.setAcceptDrops(True)
 
@@ -194,13 +206,38 @@ class ImagesPage(QWidget):
         if not paths:
             return
         self.folder = str(Path(paths[-1]).parent)
-        self.loading += 1
         names = ", ".join(Path(p).name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
         self.message.setText(f"Opening {names}…")
-        self._jobs.run(open_files, paths, finished=self._on_opened, failed=self._on_failed)
+        sources = [PlaygroundImage(Path(p).name, str(Path(p).absolute())) for p in paths]
+        self._open(sources, self._on_opened)
+
+    def _open(self, sources: list[PlaygroundImage], finished) -> None:
+        self.loading += 1
+        self._jobs.run(
+            open_sources, self._generation, sources, finished=finished, failed=self._on_failed
+        )
 
     def add_image(self, image: ImageInput) -> None:
-        self._add([image])
+        self._add([(PlaygroundImage(image.name), image)])
+
+    def show_images(self, images) -> None:
+        """Show another project's images (decoded on a worker thread) instead of these."""
+        self._generation += 1
+        self.entries = []
+        self.table.setRowCount(0)
+        self._show_current()
+        self._update_buttons()
+        self.images_changed.emit()
+        self.message.setText(HINT)
+        if images:
+            self.message.setText(f"Opening the project's {counted(len(images), 'image')}…")
+            self._open(list(images), self._on_project_opened)
+
+    def project_images(self) -> tuple[PlaygroundImage, ...]:
+        """The images as the project keeps them, with their crops."""
+        return tuple(
+            replace(entry.source, crop=entry.crop) for entry in self.entries if entry.source
+        )
 
     def paste(self) -> None:
         """An image on the clipboard (a screenshot, say), or image files copied in a file
@@ -220,12 +257,13 @@ class ImagesPage(QWidget):
         if qimage.isNull():
             self.message.setText(f"The {name} is empty.")
             return
+        data = _png_bytes(qimage)
         try:
-            image = open_image(_png_bytes(qimage), name=name)
+            image = open_image(data, name=name)
         except NnstudioError as e:
             self.message.setText(str(e))
             return
-        self._add([image])
+        self._add([(PlaygroundImage(name, data=data), image)])
 
     def dragEnterEvent(self, event) -> None:
         mime = event.mimeData()
@@ -245,20 +283,43 @@ class ImagesPage(QWidget):
         self.loading -= 1
         self.message.setText(f"The images could not be opened: {message}")
 
-    def _on_opened(self, results: list) -> None:
+    def _split(self, result):
+        """(opened, errors) of a decode job, or None if it was for another project."""
         self.loading -= 1
-        images = [r for r in results if isinstance(r, ImageInput)]
-        errors = [r for r in results if isinstance(r, str)]
-        self._add(images)
+        generation, results = result
+        if generation != self._generation:
+            return None
+        opened = [(source, r) for source, r in results if isinstance(r, ImageInput)]
+        return opened, [r for _, r in results if isinstance(r, str)]
+
+    def _on_opened(self, result) -> None:
+        split = self._split(result)
+        if split is None:
+            return
+        opened, errors = split
+        self._add(opened)
         if errors:
             head = f"{counted(len(errors), 'file')} could not be opened:"
             self.message.setText(head + "\n" + "\n".join(f"• {e}" for e in errors))
 
-    def _add(self, images: list[ImageInput]) -> None:
+    def _on_project_opened(self, result) -> None:
+        split = self._split(result)
+        if split is None:
+            return
+        opened, errors = split
+        self._add(opened, edited=False)
+        if errors:
+            head = (
+                f"{counted(len(errors), 'image')} of the project could not be opened (and "
+                "will be left out of it when it is next saved):"
+            )
+            self.message.setText(head + "\n" + "\n".join(f"• {e}" for e in errors))
+
+    def _add(self, images: list[tuple[PlaygroundImage, ImageInput]], edited: bool = True) -> None:
         if not images:
             return
-        for image in images:
-            self.entries.append(Entry(image))
+        for source, image in images:
+            self.entries.append(Entry(image, source.crop, source))
             row = self.table.rowCount()
             self.table.insertRow(row)
             thumb = image.image.copy()
@@ -275,6 +336,8 @@ class ImagesPage(QWidget):
         self.table.selectRow(self.table.rowCount() - 1)
         self._update_buttons()
         self.images_changed.emit()
+        if edited:
+            self.edited.emit()
 
     # The current image -------------------------------------------------------------------
 
@@ -298,6 +361,7 @@ class ImagesPage(QWidget):
             self._show_current()
         self._update_buttons()
         self.images_changed.emit()
+        self.edited.emit()
 
     def set_answer(self, row: int, text: str, tip: str = "") -> None:
         item = self.table.item(row, 1)
@@ -408,6 +472,7 @@ class ImagesPage(QWidget):
     def _crop_moved(self) -> None:
         self._crop_scheduled = False
         self.input_changed.emit()
+        self.edited.emit()
 
     def set_crop(self, crop: Crop | None) -> None:
         """Crop the current image to (x, y, width, height) in its original pixels."""
@@ -416,6 +481,7 @@ class ImagesPage(QWidget):
             return
         entry.crop = crop
         self._show_current()
+        self.edited.emit()
 
     def reset_crop(self) -> None:
         self.set_crop(None)

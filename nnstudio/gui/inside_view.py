@@ -131,7 +131,8 @@ class InsideView(QWidget):
             self.layers.addItem(item)
         self.layers.setCurrentRow(max(0, min(current, self.layers.count() - 1)))
 
-    def show_prediction(self, prediction: Prediction) -> None:
+    def show_prediction(self, prediction: Prediction | None) -> None:
+        """The activations for this prediction (None: no input yet, nothing to show)."""
         self.prediction = prediction
         self._show_activation()
 

@@ -24,7 +24,7 @@ from nnstudio.core.project import Project
 from nnstudio.core.summary import Summary
 from nnstudio.core.templates import templates
 from nnstudio.core.training import plan
-from nnstudio.gui import theme
+from nnstudio.gui import dialogs, theme
 from nnstudio.gui.background import Threads
 from nnstudio.gui.data_panel import DataPanel
 from nnstudio.gui.data_session import DataSession
@@ -151,7 +151,11 @@ class MainWindow(QMainWindow):
         self.data_panel.load_requested.connect(self.flow.load_dataset)
         self.trainer.state_changed.connect(self._update_training_actions)
         self.trainer.weights_changed.connect(self._update_training_actions)
-        self.editor.project_replaced.connect(self.evaluation_panel.clear)
+        self.editor.project_replaced.connect(
+            lambda: self.evaluation_panel.show_project(self.editor.runs)
+        )
+        self.editor.runs_changed.connect(lambda: self.evaluation_panel.set_runs(self.editor.runs))
+        self.files.before_replace.append(self._stop_training_first)
         self.editor.document.summary_changed.connect(self._update_training_actions)
         self.data_session.loaded.connect(self._update_training_actions)
 
@@ -530,6 +534,15 @@ class MainWindow(QMainWindow):
                 self.training_panel.form.show_plan(f"Loss: {task.loss_label}.")
             except NnstudioError as e:
                 self.training_panel.form.show_plan(f"Cannot train yet: {e}")
+
+    def _stop_training_first(self) -> bool:
+        """Before another project opens: stop this one's training, if the person agrees."""
+        if not self.trainer.running:
+            return True
+        if not dialogs.ask_stop_training(self, self.editor.architecture.name):
+            return False
+        self.trainer.stop()
+        return True
 
     def evaluate(self) -> None:
         """Score the trained weights again, in the Evaluation tab."""

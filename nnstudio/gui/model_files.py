@@ -80,8 +80,8 @@ def _open(path: Path):
     return (path, *load_model(path))
 
 
-def _build(architecture, weights):
-    return architecture, model_from_weights(architecture, weights)
+def _build(project: int, architecture, weights):
+    return project, architecture, model_from_weights(architecture, weights)
 
 
 class ModelFiles(QObject):
@@ -115,6 +115,11 @@ class ModelFiles(QObject):
         self._about: dict[object, object] = {}
         trainer.finished.connect(self._on_trained)
         trainer.weights_changed.connect(self._on_weights_changed)
+        editor.project_replaced.connect(self._on_project_replaced)
+        playground.images.edited.connect(self._on_images_edited)
+        #: Bumped by each project opened: a model still being built for the previous one
+        #: (from its saved weights) is dropped when it comes.
+        self._project = 0
 
     @property
     def busy(self) -> bool:
@@ -152,6 +157,19 @@ class ModelFiles(QObject):
             self._trained_description(outcome.architecture),
         )
 
+    def _on_project_replaced(self) -> None:
+        """Nothing of the previous project stays in the Playground: its model (or the file
+        opened there), its drawing, its answers; the new project's images come instead."""
+        self._project += 1
+        self._building = False
+        self.current = None
+        self._playground.show_project(self._editor.images)
+        if self._playground.isVisible():
+            self.ensure_model()
+
+    def _on_images_edited(self) -> None:
+        self._editor.set_images(self._playground.images.project_images())
+
     def _on_weights_changed(self) -> None:
         if self._trainer.model is None and (self.current is None or self._is_windows()):
             self.current = None
@@ -181,13 +199,19 @@ class ModelFiles(QObject):
         self._building = True
         architecture = saved[0]
         self._playground.status.setText(f"Loading the trained {architecture.name}…")
-        self._jobs.run(_build, *saved, finished=self._on_built, failed=self._on_build_failed)
+        job = self._jobs.run(
+            _build, self._project, *saved, finished=self._on_built, failed=self._on_build_failed
+        )
+        self._about[job] = self._project
 
     def _on_built(self, result) -> None:
-        architecture, model = result
+        self._job_about(None)
+        project, architecture, model = result
+        if project != self._project:
+            return  # built for a project that is no longer open
         self._building = False
         if self._saved() is None or self._saved()[0] != architecture:
-            return  # the project changed meanwhile
+            return  # the model changed meanwhile
         info = self._info(architecture)
         self._use(
             PlaygroundModel(model, info, "trained in the window"),
@@ -195,6 +219,8 @@ class ModelFiles(QObject):
         )
 
     def _on_build_failed(self, message: str) -> None:
+        if self._job_about(self._project) != self._project:
+            return  # the model of a project that is no longer open
         self._building = False
         self._playground.clear_model(f"The project's trained model cannot be loaded: {message}")
 

@@ -217,8 +217,24 @@ class PlaygroundPanel(QWidget):
         self.predictor = None
         self.status.setText(text)
         self.bars.clear()
+        self.inside.set_model([], [])
+        self.inside.show_prediction(None)
         self._answer_images()  # the answers were the model's that went
         self._set_enabled(False)
+
+    def show_project(self, images) -> None:
+        """Another project is open: no model yet (the project's own comes when it is loaded),
+        an empty pad and values, and the project's own images."""
+        self.clear_model()
+        self._dataset = None
+        self.draw.pad.clear()
+        self.draw.seen.clear()
+        self.values.inputs.clear()
+        self.values.answer.clear()
+        self.values.weights.clear()
+        self.values.table.setRowCount(0)
+        self.values.hide_function()
+        self.images.show_images(images)
 
     def _on_failed(self, message: str) -> None:
         self.clear_model(f"The model cannot be used here: {message}")
@@ -264,6 +280,7 @@ class PlaygroundPanel(QWidget):
         self._show_function()
         self._answer_images(everyone=True)
         self.bars.clear("Draw, open an image or type values to ask the model.")
+        self.inside.show_prediction(None)  # the previous model's activations are not this one's
         self._on_page_changed()
 
     def _set_enabled(self, enabled: bool) -> None:

@@ -251,19 +251,37 @@ class TrainingPlots(QWidget):
         low, high = self._bounds.get(plot, (y, y))
         self._bounds[plot] = (min(low, y), max(high, y))
 
+    def _add_batch(self, name: str, x: float, value: float) -> None:
+        self._append(f"{name}_batch", x, value)
+        previous = self._smooth[name]
+        smooth = value if previous is None else previous + SMOOTHING * (value - previous)
+        self._smooth[name] = smooth
+        self._append(f"{name}_smooth", x, smooth)
+
     def add_batches(self, batches: Sequence[tuple[int, int, dict]]) -> None:
         for epoch, step, logs in batches:
             x = epoch + (step + 1) / self.steps
             for name, key in (("loss", "loss"), ("metric", self.metric_name)):
                 value = logs.get(key)
-                if value is None:
-                    continue
-                self._append(f"{name}_batch", x, value)
-                previous = self._smooth[name]
-                smooth = value if previous is None else previous + SMOOTHING * (value - previous)
-                self._smooth[name] = smooth
-                self._append(f"{name}_smooth", x, smooth)
+                if value is not None:
+                    self._add_batch(name, x, value)
         self._redraw("loss_batch", "loss_smooth", "metric_batch", "metric_smooth")
+
+    def show_run(self, run) -> None:
+        """A recorded run's curves as they were when it ended (a reopened project's last run):
+        its epochs, and its loss per batch (thinned) spread over them."""
+        history = run.history
+        metric = next((m for m in ("accuracy", "mae") if m in history), "accuracy")
+        rows = max((len(v) for v in history.values() if isinstance(v, list)), default=0)
+        first = run.first_epoch - 1
+        self.reset(metric, epochs=first + rows or None)
+        for i in range(rows):
+            self.add_epoch(first + i, {k: v[i] for k, v in history.items() if i < len(v)})
+        losses = run.batch_losses
+        for j, value in enumerate(losses):
+            self._add_batch("loss", first + rows * (j + 1) / len(losses), value)
+        self._redraw("loss_batch", "loss_smooth")
+        self.flush()
 
     def add_epoch(self, epoch: int, logs: dict) -> None:
         x = epoch + 1

@@ -39,8 +39,15 @@ class ProjectFiles(QObject):
         self._editor = editor
         self._settings = settings
         self.path: Path | None = None
+        #: Asked before another project replaces this one; each returns whether it may.
+        self.before_replace: list = []
 
     # Questions ---------------------------------------------------------------------------
+
+    def may_replace(self) -> bool:
+        """True when the current project may go: nothing running for it that would be lost
+        without asking, and its changes saved or discarded."""
+        return self.maybe_save() and all(ask() for ask in self.before_replace)
 
     def maybe_save(self) -> bool:
         """True when it is safe to drop the current project (saved, discarded or clean)."""
@@ -74,7 +81,7 @@ class ProjectFiles(QObject):
     # New and open ------------------------------------------------------------------------
 
     def new(self, project: Project | None = None) -> bool:
-        if not self.maybe_save():
+        if not self.may_replace():
             return False
         self._editor.load(project or default_project())
         self._set_path(None)
@@ -86,7 +93,7 @@ class ProjectFiles(QObject):
 
     def open(self, path: str | os.PathLike | None = None) -> bool:
         """Open a project or an architecture file (asking which when no path is given)."""
-        if not self.maybe_save():
+        if not self.may_replace():
             return False
         if path is None:
             path = dialogs.ask_open_path(self._window, "Open", self._folder(), dialogs.OPEN_FILTER)

@@ -71,6 +71,8 @@ class Outcome:
     architecture: Architecture | None = None
     #: The learned weights as arrays (Keras' get_weights), for showing them.
     values: list = field(default_factory=list)
+    #: The project it belongs to (TrainingController.generation when it started).
+    generation: int = 0
 
 
 class _Worker(Worker):
@@ -80,9 +82,10 @@ class _Worker(Worker):
     message = Signal(str)
     finished = Signal(object)
 
-    def __init__(self, job) -> None:
+    def __init__(self, job, generation: int) -> None:
         super().__init__()
         self._job = job
+        self.generation = generation
 
     def work(self) -> None:
         try:
@@ -92,6 +95,7 @@ class _Worker(Worker):
         except Exception as e:  # a message in the window, never a dead window
             message = f"training failed: {type(e).__name__}: {e}"
             outcome = Outcome(TrainingResult("failed", message))
+        outcome.generation = self.generation
         self.finished.emit(outcome)
 
 
@@ -106,6 +110,8 @@ class TrainingController(QObject):
     state_changed = Signal(str)  # "idle", "running", "paused", "stopping"
     #: The trained weights were reset or replaced (by a project's).
     weights_changed = Signal()
+    #: A run of a project that is no longer open ended (its outcome is dropped).
+    discarded = Signal(object)  # Outcome
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +120,9 @@ class TrainingController(QObject):
         self.epochs_done = 0
         self.plan = None
         self.state = "idle"
+        #: Which project the controller works for: each project opened gets a new number, and
+        #: what a run of an earlier one reports (its curves, its model) is not shown.
+        self.generation = 0
         self._saved: tuple[Architecture, Weights] | None = None
         self._control: TrainingControl | None = None
         self._threads = Threads(self)
@@ -156,7 +165,10 @@ class TrainingController(QObject):
         return self.model is not None or self._saved is not None
 
     def adopt(self, architecture: Architecture, weights: Weights | None) -> None:
-        """Take the weights saved in a project, if they fit the model (loaded when needed)."""
+        """Work for another project: take the weights saved in it, if they fit the model
+        (loaded when needed). A run still stopping belongs to the previous project: what it
+        reports from now on is dropped."""
+        self.generation += 1
         self.reset()
         self._saved = (architecture, weights) if weights and weights.fits(architecture) else None
         self.architecture = architecture if self._saved else None
@@ -268,16 +280,44 @@ class TrainingController(QObject):
         )
 
     def _run(self, job) -> None:
-        worker = _Worker(job)
-        worker.started.connect(self.started)
-        worker.batches.connect(self.batches)
-        worker.epoch_done.connect(self.epoch_done)
-        worker.message.connect(self.message)
+        worker = _Worker(job, self.generation)
+        worker.started.connect(self._on_started)
+        worker.batches.connect(self._on_batches)
+        worker.epoch_done.connect(self._on_epoch)
+        worker.message.connect(self._on_message)
         worker.finished.connect(self._on_finished)
         self._set_state("running")
         self._threads.start(worker)
 
+    # What the worker reports reaches the window only while its project is open (the slots
+    # run on this thread; a worker's signal must reach a bound method, never a lambda).
+
+    def _current(self) -> bool:
+        worker = self.sender()
+        return getattr(worker, "generation", self.generation) == self.generation
+
+    def _on_started(self, info) -> None:
+        if self._current():
+            self.started.emit(info)
+
+    def _on_batches(self, batches) -> None:
+        if self._current():
+            self.batches.emit(batches)
+
+    def _on_epoch(self, epoch, logs) -> None:
+        if self._current():
+            self.epoch_done.emit(epoch, logs)
+
+    def _on_message(self, text) -> None:
+        if self._current():
+            self.message.emit(text)
+
     def _on_finished(self, outcome: Outcome) -> None:
+        if outcome.generation != self.generation:
+            self._control = None
+            self._set_state("idle")
+            self.discarded.emit(outcome)
+            return
         if outcome.model is not None:
             self.model, self.plan = outcome.model, outcome.plan
             self.architecture = outcome.architecture

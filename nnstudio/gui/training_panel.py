@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.formatting import capitalized, counted
+from nnstudio.core.formatting import counted
 from nnstudio.core.training.loop import RunInfo
+from nnstudio.core.training.runs import result_sentence
 from nnstudio.gui import dialogs, theme
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.settings_form import TrainingSettingsForm
@@ -28,6 +29,7 @@ from nnstudio.gui.training_controller import Outcome, TrainingController
 from nnstudio.gui.widgets import StatusLabel
 
 LOG_LINES = 2000
+NOT_TRAINED = "Not trained yet. Choose a dataset in the Data tab, then Train."
 
 
 def _duration(seconds: float) -> str:
@@ -63,7 +65,7 @@ class TrainingPanel(QWidget):
         self.save_plots_button.setToolTip("Save the loss, accuracy and learning-rate plots as PNG")
         self.progress = QProgressBar()
         self.progress.setFormat("%p%")
-        self.status = StatusLabel("Not trained yet. Choose a dataset in the Data tab, then Train.")
+        self.status = StatusLabel(NOT_TRAINED)
         self.weights_label = QLabel()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
@@ -120,7 +122,11 @@ class TrainingPanel(QWidget):
         controller.state_changed.connect(self.update_buttons)
         controller.state_changed.connect(self._time_pauses)
         controller.finished.connect(self.on_finished)
+        controller.discarded.connect(self._on_discarded)
+        editor.project_replaced.connect(self.show_project)
         self._info: RunInfo | None = None
+        #: The recorded run whose curves the plots show (until the next run starts).
+        self.shown_run = None
         self._batch_start = 0.0
         self._paused_at: float | None = None
         self._samples = 0
@@ -133,6 +139,8 @@ class TrainingPanel(QWidget):
 
             self.plots = TrainingPlots()
             self.plots_host.addWidget(self.plots)
+            if self.shown_run is not None:
+                self.plots.show_run(self.shown_run)
 
     def showEvent(self, event) -> None:
         self.ensure_plots()
@@ -185,10 +193,43 @@ class TrainingPanel(QWidget):
             )
         else:
             self.weights_label.setText("Weights: new (not trained).")
+        if self._info is None:
+            return  # no run of this project is going on (a previous project's may be stopping)
         if state == "paused":
             self.status.setText("Paused between two batches. Resume, or Stop to keep the weights.")
         elif state == "stopping":
             self.status.setText("Stopping after this batch…")
+
+    def show_project(self) -> None:
+        """What the open project's training left, and nothing of the previous project's: its
+        last run's result and curves, or "not trained yet"."""
+        self._info = None
+        self._paused_at = None
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.log.clear()
+        runs = self._editor.runs
+        name = self._editor.architecture.name
+        self.shown_run = runs[-1] if runs else None
+        if self.plots is not None:
+            if self.shown_run is None:
+                self.plots.reset()
+            else:
+                self.plots.show_run(self.shown_run)
+        if self.shown_run is None:
+            self.status.setText(NOT_TRAINED)
+            self.append_log(f"Opened {name}: not trained yet.")
+        else:
+            run = self.shown_run
+            text = f"Last run (run {run.id} of {len(runs)}): {run.sentence}"
+            self.status.setText(
+                text if run.ok else f"<span style='color:{theme.ERROR_COLOR}'>{text}</span>"
+            )
+            self.append_log(f"Opened {name}, trained {counted(len(runs), 'time')}. {text}")
+        self.update_buttons()
+
+    def _on_discarded(self, outcome: Outcome) -> None:
+        self.append_log("The previous project's training stopped; its run was not recorded here.")
 
     def append_log(self, text: str) -> None:
         self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
@@ -196,6 +237,7 @@ class TrainingPanel(QWidget):
     # Training events ---------------------------------------------------------------------
 
     def on_started(self, info: RunInfo) -> None:
+        self.shown_run = None
         self.ensure_plots()
         self._info, self._samples = info, 0
         self._batch_start = time.perf_counter()
@@ -245,6 +287,8 @@ class TrainingPanel(QWidget):
         )
 
     def on_epoch(self, epoch: int, logs: dict) -> None:
+        if self._info is None:
+            return
         self.plots.add_epoch(epoch, logs)
         self.append_log(f"Epoch {epoch + 1}: {epoch_summary(logs)}")
 
@@ -253,9 +297,7 @@ class TrainingPanel(QWidget):
             self.plots.flush()
         result = outcome.result
         color = theme.ERROR_COLOR if not result.ok else None
-        text = capitalized(result.message) + "."
-        if result.test:
-            text += " Test: " + ", ".join(f"{k} {v:.4f}" for k, v in result.test.items()) + "."
+        text = result_sentence(result.message, result.test)
         self.status.setText(f"<span style='color:{color}'>{text}</span>" if color else text)
         self.append_log(text)
         if result.ok and result.duration:

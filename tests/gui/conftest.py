@@ -27,6 +27,8 @@ class Dialogs:
         self.folder = ""
         self.fit_answer = True
         self.fit_asked: list = []
+        self.stop_training_answer = True
+        self.stop_training_asked = 0
 
     def ask_open_path(self, parent, caption, folder, filters):
         return str(self.open_path)
@@ -52,6 +54,10 @@ class Dialogs:
         self.fit_asked.append((dataset, changes))
         return self.fit_answer
 
+    def ask_stop_training(self, parent, name):
+        self.stop_training_asked += 1
+        return self.stop_training_answer
+
 
 @pytest.fixture
 def answers(monkeypatch):
@@ -64,6 +70,7 @@ def answers(monkeypatch):
         "show_error",
         "ask_folder",
         "ask_fit",
+        "ask_stop_training",
     ):
         monkeypatch.setattr(dialogs, name, getattr(fake, name))
     return fake

@@ -16,6 +16,17 @@ from nnstudio.core.errors import NnstudioError
 
 #: Per-batch losses kept with a run: enough to draw its curve.
 MAX_BATCH_POINTS = 2000
+#: The statuses of runs that did not train (their weights are not worth keeping).
+FAILED_STATUSES = ("diverged", "failed")
+
+
+def result_sentence(message: str, test: dict[str, float] | None) -> str:
+    """What a run came to, as the Training tab says it: "Completed 10 epochs. Test: accuracy
+    0.9660, loss 0.1080." """
+    text = (message[:1].upper() + message[1:]) + "."
+    if test:
+        text += " Test: " + ", ".join(f"{k} {v:.4f}" for k, v in test.items()) + "."
+    return text
 
 
 class RunFormatError(NnstudioError, ValueError):
@@ -61,6 +72,15 @@ class RunRecord:
         holds its own epochs only, which end at ``epochs``."""
         rows = max((len(v) for k, v in self.history.items() if k != "epoch"), default=0)
         return max(self.epochs - rows, 0) + 1
+
+    @property
+    def ok(self) -> bool:
+        """The run trained (it did not fail or diverge)."""
+        return self.status not in FAILED_STATUSES
+
+    @property
+    def sentence(self) -> str:
+        return result_sentence(self.message, self.test)
 
     @property
     def final(self) -> dict[str, float]:
