@@ -22,6 +22,17 @@ def test_readme_opens_with_the_install_and_test_commands():
     assert test == 'pip install -e ".[test]" && pytest'
 
 
+def test_readme_examples_say_which_extra_they_need():
+    """Issue: nnstudio export --format onnx, README's own example, failed after README's
+    install; an example that needs an extra installs it first, in the same block."""
+    readme = (ROOT / "README.md").read_text()
+    for block in re.findall(r"```(?:sh|text)\n(.*?)```", readme, re.S):
+        if "--format onnx" in block:
+            assert '".[export]"' in block.split("--format onnx")[0], block
+    assert "2.8 GB" in readme  # the size of the install, next to its time
+    assert 'pip install -e ".[tensorboard]"' in readme
+
+
 def test_ci_runs_exactly_the_readme_test_command():
     script = (ROOT / ".ci" / "run").read_text()
     assert readme_commands()[1] in script.splitlines()

@@ -12,8 +12,8 @@ from nnstudio.cli.status import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
 
 FORMAT_HELP = (
     "keras (.keras), savedmodel (a TensorFlow SavedModel folder), tflite (TensorFlow Lite), "
-    "onnx (needs pip install 'nnstudio[export]'), python (a Keras script that rebuilds and "
-    "trains the model)"
+    'onnx (needs the export extra: pip install -e ".[export]"), python (a Keras script that '
+    "rebuilds and trains the model)"
 )
 
 

@@ -52,8 +52,8 @@ EXPORT_TIPS = {
     "tf.saved_model.load; class names in assets/labels.txt",
     "tflite": "A TensorFlow Lite / LiteRT flatbuffer for phones and small devices; class "
     "names packed inside",
-    "onnx": "An ONNX model for onnxruntime and other runtimes (needs pip install "
-    "'nnstudio[export]'); class names in its metadata",
+    "onnx": "An ONNX model for onnxruntime and other runtimes (needs the export extra: "
+    'pip install -e ".[export]" in nnstudio\'s folder); class names in its metadata',
     "python": "A standalone Keras script: build_model(), the data loading and the training "
     "settings; run it to train the model again",
 }

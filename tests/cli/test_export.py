@@ -142,7 +142,9 @@ def test_what_cannot_be_exported(gate, capsys, tmp_path, args, status, message):
 def test_onnx_without_its_packages(gate, capsys, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "tf2onnx", None)
     assert export(gate[0], "--format", "onnx", "--out", tmp_path / "xor.onnx") == 1
-    assert "needs the package tf2onnx, which is not installed: pip install" in error_line(capsys)
+    line = error_line(capsys)
+    assert "needs the package tf2onnx, which is not installed" in line
+    assert 'pip install -e ".[export]"' in line
 
 
 def test_unreadable_inputs(keras, capsys, tmp_path):

@@ -154,7 +154,7 @@ def test_tensorboard_without_its_package_is_refused_before_training(capsys, tmp_
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "TensorBoard logs need the tensorboard package, which is not installed" in err
-    assert 'pip install "nnstudio[tensorboard]"' in err
+    assert 'pip install -e ".[tensorboard]"' in err
 
 
 def test_tensorboard_logs_cannot_go_into_a_file(capsys, tmp_path):

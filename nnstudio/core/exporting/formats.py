@@ -52,7 +52,8 @@ FORMATS = {
 }
 #: The name of the model's input in the savedmodel, tflite and onnx formats.
 INPUT_NAME = "input"
-EXPORT_EXTRA = "pip install 'nnstudio[export]'"
+#: How to install the export extra, from nnstudio's folder (where README's install runs).
+EXPORT_EXTRA = 'in nnstudio\'s folder, pip install -e ".[export]" (onnx, tf2onnx, onnxruntime)'
 
 
 class ExportError(NnstudioError, ValueError):

@@ -250,8 +250,8 @@ def check_tensorboard(tensorboard_dir) -> None:
     if importlib.util.find_spec("tensorboard") is None:
         raise TrainingError(
             "TensorBoard logs need the tensorboard package, which is not installed. "
-            'Install it with: pip install "nnstudio[tensorboard]" (or pip install tensorboard), '
-            "or train without --tensorboard."
+            'Install it with: pip install -e ".[tensorboard]" in nnstudio\'s folder (or pip '
+            "install tensorboard), or train without --tensorboard."
         )
     path = Path(tensorboard_dir)
     if path.exists() and not path.is_dir():

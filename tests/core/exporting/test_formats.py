@@ -240,7 +240,7 @@ def test_a_failed_conversion_leaves_nothing(trained, tmp_path, fmt, error, messa
 def test_onnx_without_its_packages(trained, tmp_path, monkeypatch, package):
     monkeypatch.setitem(sys.modules, package, None)  # import raises ImportError
     with pytest.raises(
-        MissingPackageError, match=rf"needs the package {package}.*nnstudio\[export\]"
+        MissingPackageError, match=rf'needs the package {package}.*pip install -e "\.\[export\]"'
     ):
         export_model(trained.model, trained.info, "onnx", tmp_path / "m.onnx")
     assert list(tmp_path.iterdir()) == []
