@@ -223,6 +223,16 @@ def _playground_images(doc: Any, members: Mapping[str, bytes], folder: Path | No
     return tuple(image for image in found if image is not None)
 
 
+#: What File > New starts with: an input the size of the default dataset's images, no layers.
+EMPTY_MODEL_NAME = "New model"
+
+
+def empty_project() -> Project:
+    """A new project: an input of 28x28x1 (the bundled MNIST sample's images) and nothing else,
+    for the person to build on from the palette."""
+    return Project(Architecture(EMPTY_MODEL_NAME, (28, 28, 1)))
+
+
 def project_from_dict(
     doc: Any,
     weights: bytes | None = None,

@@ -30,6 +30,7 @@ from nnstudio.gui.data_panel import DataPanel
 from nnstudio.gui.data_session import DataSession
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.evaluation_panel import EvaluationPanel
+from nnstudio.gui.getting_started import GettingStarted
 from nnstudio.gui.inspector import Inspector
 from nnstudio.gui.keras_summary import KerasSummaryDialog
 from nnstudio.gui.layer_model import LayerModel
@@ -58,6 +59,8 @@ SHORTCUTS = """
 <tr><td><b>Ctrl+T</b>, <b>Ctrl+Shift+T</b></td><td>train, continue training</td></tr>
 <tr><td><b>Ctrl+P</b>, <b>Ctrl+.</b></td><td>pause or resume, stop</td></tr>
 <tr><td><b>Ctrl+E</b></td><td>evaluate the trained weights on the test set</td></tr>
+<tr><td><b>F1</b></td><td>Getting started: a first model, step by step</td></tr>
+<tr><td><b>Ctrl+Shift+M</b></td><td>every message of the status bar, whole</td></tr>
 </table>
 """
 
@@ -113,6 +116,11 @@ class MainWindow(QMainWindow):
         self.summary_dock = self._dock(
             "Summary", self.summary, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.getting_started = GettingStarted()
+        self.getting_started_dock = self._dock(
+            "Getting started", self.getting_started, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.getting_started_dock.hide()
         self.resizeDocks([self.palette_dock], [236], Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock], [470], Qt.Orientation.Horizontal)
         self.resizeDocks(
@@ -166,9 +174,11 @@ class MainWindow(QMainWindow):
         self._update_training_actions()
         # The default dataset loads on a worker thread once the window is up.
         QTimer.singleShot(0, self.flow.load_unless_downloading)
+        self._wire_getting_started()
         self.statusBar().showMessage(
-            "Drag layers from the palette into the stack, or double-click them. "
-            "Shapes and counts update as you edit.",
+            "Drag layers from the palette into the stack, or double-click them. Shapes and "
+            "counts update as you edit. New here? Help > Getting Started (F1) walks you through "
+            "a first model.",
             15000,
         )
 
@@ -224,7 +234,9 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         files = self.files
         key = QKeySequence.StandardKey
-        self.new_action = self._action("&New", lambda: files.new(), key.New, "Start a new project")
+        self.new_action = self._action(
+            "&New", lambda: files.new(), key.New, "Start a new project: an empty model to build"
+        )
         self.open_action = self._action(
             "&Open…", lambda: files.open(), key.Open, "Open a project or an architecture file"
         )
@@ -326,6 +338,12 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+M",
             "Every message of the status bar, whole (also: click the status bar)",
         )
+        self.getting_started_action = self._action(
+            "&Getting Started",
+            self.show_getting_started,
+            QKeySequence.StandardKey.HelpContents,
+            "Build, train and try a first model, step by step, in the window",
+        )
         self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts)
         self.about_action = self._action("&About nnstudio", self.show_about)
 
@@ -397,6 +415,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.messages_action)
         view.addAction(self.reset_layout_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.getting_started_action)
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
@@ -433,9 +452,15 @@ class MainWindow(QMainWindow):
         self.stack.view.select_rows(rows)
 
     def _select_first_layer(self) -> None:
-        """Show the first layer in the inspector, so that what can be edited is in view."""
-        self.select_rows([0] if self.editor.architecture.layers else [])
-        self.stack.view.setFocus()
+        """Show the first layer in the inspector, so that what can be edited is in view; with
+        no layers, the palette's search invites the first."""
+        if self.editor.architecture.layers:
+            self.select_rows([0])
+            self.stack.view.setFocus()
+        else:
+            self.select_rows([])
+            self.palette_dock.show()
+            self.layer_palette.search.setFocus()
 
     def add_layer(self, type_name: str) -> None:
         """Add a layer after the selection (at the end when nothing is selected)."""
@@ -584,6 +609,68 @@ class MainWindow(QMainWindow):
         dialog = MessagesDialog(self.statusBar().history, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    # Getting started ---------------------------------------------------------------------
+
+    def _wire_getting_started(self) -> None:
+        tour = self.getting_started
+        refresh = lambda *_: tour.refresh(self.editor.project)  # noqa: E731
+        for signal in (
+            self.editor.document.summary_changed,
+            self.editor.runs_changed,
+            self.editor.project_replaced,
+        ):
+            signal.connect(refresh)
+        self.tabs.currentChanged.connect(self._note_seen)
+        self.flow.evaluated.connect(self._note_seen)
+        self.data_session.loaded.connect(self._note_seen)
+        self.playground.predicted.connect(lambda _: tour.note_seen("answer", self.editor.project))
+        tour.show_requested.connect(self.show_step)
+        refresh()
+
+    def _note_seen(self, *_) -> None:
+        """Tick the steps that ask to look at something, when it is in front of the person."""
+        tab = self.tabs.currentWidget()
+        project = self.editor.project
+        if tab is self.data_panel and self.data_session.dataset is not None:
+            self.getting_started.note_seen("data", project)
+        elif tab is self.evaluation_panel and self.evaluation_panel.evaluation is not None:
+            self.getting_started.note_seen("evaluation", project)
+
+    def show_getting_started(self) -> None:
+        self.getting_started.refresh(self.editor.project)
+        dock = self.getting_started_dock
+        if not dock.isVisible():
+            dock.show()
+            if not dock.isFloating():  # room to read the steps, under the palette
+                self.resizeDocks([dock], [300], Qt.Orientation.Horizontal)
+                self.resizeDocks([self.palette_dock, dock], [260, 440], Qt.Orientation.Vertical)
+        dock.raise_()
+
+    def show_step(self, key: str) -> None:
+        """Take the person where a step of Getting started is done."""
+        if key == "new":
+            self.files.new()
+            return
+        pages = {
+            "data": self.data_panel,
+            "train": self.training_panel,
+            "evaluate": self.evaluation_panel,
+            "try": self.playground,
+        }
+        self.tabs.setCurrentWidget(pages.get(key, self.stack))
+        if key in ("flatten", "hidden", "output"):
+            layers = self.editor.architecture.layers
+            if key == "output" and len(layers) > 2 and layers[-1].type == "Dense":
+                self.select_rows([len(layers) - 1])  # its units and activation, in the inspector
+                self.inspector_dock.show()
+                return
+            self.focus_palette()
+            self.layer_palette.search.setText("Flatten" if key == "flatten" else "Dense")
+        elif key == "train":
+            self.training_panel.train_button.setFocus()
+        elif key == "try":
+            self.playground.inputs.setCurrentWidget(self.playground.draw)
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS)

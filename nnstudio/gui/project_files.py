@@ -13,7 +13,7 @@ from nnstudio.core.codegen import python_source
 from nnstudio.core.edits import ReplaceArchitecture
 from nnstudio.core.errors import NnstudioError
 from nnstudio.core.jsonfile import write_atomic
-from nnstudio.core.project import SUFFIX, Project, open_file, save_project
+from nnstudio.core.project import SUFFIX, Project, empty_project, open_file, save_project
 from nnstudio.core.templates import DEFAULT_TEMPLATE, template
 from nnstudio.gui import dialogs
 from nnstudio.gui.editor import Editor
@@ -81,9 +81,10 @@ class ProjectFiles(QObject):
     # New and open ------------------------------------------------------------------------
 
     def new(self, project: Project | None = None) -> bool:
+        """A new project: the one given (a template's), or an empty model to build on."""
         if not self.may_replace():
             return False
-        self._editor.load(project or default_project())
+        self._editor.load(project or empty_project())
         self._set_path(None)
         self.message.emit(f"New project: {self._editor.architecture.name}")
         return True

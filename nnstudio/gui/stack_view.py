@@ -179,5 +179,7 @@ class StackView(QListView):
             painter.drawText(
                 self.viewport().rect().adjusted(20, 20, -20, -20),
                 Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                "No layers yet.\nDrag layers here from the palette,\nor double-click one.",
+                "No layers yet.\n\nDouble-click a layer in the palette on the left, or drag it "
+                "here. A first network for digits: Flatten, then Dense, then Dense with 10 "
+                "units and softmax.\n\nHelp > Getting Started (F1) walks you through it.",
             )

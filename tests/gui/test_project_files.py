@@ -26,7 +26,7 @@ def test_save_and_reopen_round_trip(window, answers, tmp_path):
     window.files.save()  # to the same file, without asking
     assert load_project(path).architecture == window.editor.architecture
     window.files.new()
-    assert window.editor.architecture.name == "MNIST CNN"
+    assert window.editor.architecture.name == "New model"
     answers.open_path = path
     window.open_action.trigger()
     assert window.editor.architecture != saved
