@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.formatting import counted
 from nnstudio.core.training.evaluation import Evaluation
+from nnstudio.gui.article_note import comparison_html
 from nnstudio.gui.image_grid import ConfusionMatrix, ImageGrid
+from nnstudio.gui.widgets import MessageLabel
 
 GRID = 100
 
@@ -71,6 +73,9 @@ class EvaluationPanel(QWidget):
             "Predict the dataset's test set with the trained weights and score them (Ctrl+E)"
         )
         self.evaluate_button.clicked.connect(self.evaluate_requested)
+        #: The evaluation beside the template's article's figure.
+        self.comparison = MessageLabel()
+        self.comparison.hide()
         self.stack = QStackedWidget()
 
         # Classes of images: matrix, scores, galleries.
@@ -117,13 +122,20 @@ class EvaluationPanel(QWidget):
         top_row.addWidget(self.evaluate_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top_row)
+        layout.addWidget(self.comparison)
         layout.addWidget(self.stack, 1)
         layout.addStretch(0)  # keeps the headline at the top while there is nothing below
         self.matrix.cell_clicked.connect(self.show_cell)
         self.stack.setVisible(False)
 
+    def show_comparison(self, comparison) -> None:
+        """How the evaluation compares with the article's figure (None: nothing to say)."""
+        self.comparison.setText(comparison_html(comparison))
+        self.comparison.setVisible(comparison is not None)
+
     def clear(self, text: str = "") -> None:
         self.evaluation = None
+        self.show_comparison(None)
         default = TRAINED.format(self._trained) if self._trained else UNTRAINED
         self.headline.setText(text or (self._last_run + default if self._last_run else default))
         self.stack.setVisible(False)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio import __version__
+from nnstudio.core.articles import compare
 from nnstudio.core.edits import RemoveLayer
 from nnstudio.core.errors import NnstudioError
 from nnstudio.core.formatting import counted
@@ -153,9 +154,15 @@ class MainWindow(QMainWindow):
         self._dock_visibility = {}
         self.flow.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.flow.evaluated.connect(self.evaluation_panel.show_evaluation)
+        self.flow.evaluated.connect(
+            lambda evaluation, _: self.evaluation_panel.show_comparison(
+                compare(self.editor.project, evaluation.figures)
+            )
+        )
         self.evaluation_panel.evaluate_requested.connect(self.evaluate)
         self.training_panel.train_requested.connect(self.flow.train)
         self.training_panel.reset_requested.connect(self.flow.reset)
+        self.training_panel.recipe_requested.connect(self.flow.use_article_recipe)
         self.data_panel.load_requested.connect(self.flow.load_dataset)
         self.trainer.state_changed.connect(self._update_training_actions)
         self.trainer.weights_changed.connect(self._update_training_actions)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from nnstudio.core.articles import article_of, article_recipe
 from nnstudio.core.datasets import (
     BUILTIN,
     Dataset,
@@ -169,6 +170,25 @@ class TrainingFlow(QObject):
             return
         self._controller.evaluate(arch, dataset, settings)
         self.message.emit(f"Evaluating the model on {dataset.name}…")
+
+    def use_article_recipe(self) -> None:
+        """The template's article's data and training settings, in one undoable step, and
+        the data loaded (downloaded first if it must be: that is what the person asked)."""
+        project = self._editor.project
+        recipe = article_recipe(project)
+        if recipe is None:
+            return
+        dataset, training = recipe
+        name = article_of(project.template).name
+        stack = self._editor.undo_stack
+        stack.beginMacro(f"Use {name.lower()}'s recipe")
+        self._editor.set_dataset(dataset)
+        self._editor.set_training(training)
+        stack.endMacro()
+        self.load_dataset()
+        self.message.emit(
+            f"{name}'s data and settings (Ctrl+Z to undo): loading {BUILTIN.get(dataset.name, '')}…"
+        )
 
     def reset(self) -> None:
         self._controller.reset()

@@ -19,14 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.core.articles import compare_run, note
 from nnstudio.core.formatting import counted
 from nnstudio.core.training.loop import RunInfo
 from nnstudio.core.training.runs import result_sentence
 from nnstudio.gui import dialogs, theme
+from nnstudio.gui.article_note import ArticleBox, comparison_html
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.settings_form import TrainingSettingsForm
 from nnstudio.gui.training_controller import Outcome, TrainingController
-from nnstudio.gui.widgets import StatusLabel
+from nnstudio.gui.widgets import MessageLabel, StatusLabel
 
 LOG_LINES = 2000
 NOT_TRAINED = "Not trained yet. Choose a dataset in the Data tab, then Train."
@@ -47,11 +49,18 @@ class TrainingPanel(QWidget):
     #: Train (False) or continue training (True).
     train_requested = Signal(bool)
     reset_requested = Signal()
+    #: The person asked for the template's article's data and settings.
+    recipe_requested = Signal()
 
     def __init__(self, editor: Editor, controller: TrainingController, parent=None) -> None:
         super().__init__(parent)
         self._editor, self._controller = editor, controller
         self.form = TrainingSettingsForm(editor)
+        self.article = ArticleBox()
+        self.article.recipe_requested.connect(self.recipe_requested)
+        #: The last result beside the article's figure.
+        self.comparison = MessageLabel()
+        self.comparison.hide()
         self.train_button = QPushButton("Train")
         self.train_button.setToolTip("Train a new model from fresh weights (Ctrl+T)")
         self.pause_button = QPushButton("Pause")
@@ -90,6 +99,7 @@ class TrainingPanel(QWidget):
         column.addLayout(control_row)
         column.addWidget(self.progress)
         column.addWidget(self.status)
+        column.addWidget(self.comparison)
         column.addWidget(self.weights_label)
         column.addLayout(self.plots_host, 1)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -97,9 +107,14 @@ class TrainingPanel(QWidget):
         split.addWidget(self.log)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 1)
+        settings = QWidget()
+        settings_column = QVBoxLayout(settings)
+        settings_column.setContentsMargins(0, 0, 0, 0)
+        settings_column.addWidget(self.article)
+        settings_column.addWidget(self.form, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
+        scroll.setWidget(settings)
         scroll.setMinimumWidth(300)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QSplitter()
@@ -124,6 +139,12 @@ class TrainingPanel(QWidget):
         controller.finished.connect(self.on_finished)
         controller.discarded.connect(self._on_discarded)
         editor.project_replaced.connect(self.show_project)
+        for signal in (
+            editor.dataset_changed,
+            editor.training_changed,
+            editor.document.summary_changed,
+        ):
+            signal.connect(self.show_article)
         self._info: RunInfo | None = None
         #: The recorded run whose curves the plots show (until the next run starts).
         self.shown_run = None
@@ -131,6 +152,7 @@ class TrainingPanel(QWidget):
         self._paused_at: float | None = None
         self._samples = 0
         self.update_buttons()
+        self.show_article()
 
     def ensure_plots(self) -> None:
         """Create the plots (importing pyqtgraph) the first time the tab is shown."""
@@ -200,6 +222,14 @@ class TrainingPanel(QWidget):
         elif state == "stopping":
             self.status.setText("Stopping after this batch…")
 
+    def show_article(self, *_) -> None:
+        """The template's article as the project stands: recipe, figure, differences."""
+        self.article.show_note(note(self._editor.project))
+
+    def show_comparison(self, comparison) -> None:
+        self.comparison.setText(comparison_html(comparison))
+        self.comparison.setVisible(comparison is not None)
+
     def show_project(self) -> None:
         """What the open project's training left, and nothing of the previous project's: its
         last run's result and curves, or "not trained yet"."""
@@ -211,6 +241,9 @@ class TrainingPanel(QWidget):
         runs = self._editor.runs
         name = self._editor.architecture.name
         self.shown_run = runs[-1] if runs else None
+        self.show_article()
+        run, project = self.shown_run, self._editor.project
+        self.show_comparison(None if run is None else compare_run(project, run))
         if self.plots is not None:
             if self.shown_run is None:
                 self.plots.reset()
@@ -238,6 +271,7 @@ class TrainingPanel(QWidget):
 
     def on_started(self, info: RunInfo) -> None:
         self.shown_run = None
+        self.show_comparison(None)
         self.ensure_plots()
         self._info, self._samples = info, 0
         self._batch_start = time.perf_counter()
@@ -300,6 +334,11 @@ class TrainingPanel(QWidget):
         text = result_sentence(result.message, result.test)
         self.status.setText(f"<span style='color:{color}'>{text}</span>" if color else text)
         self.append_log(text)
+        if outcome.record is not None:
+            comparison = compare_run(self._editor.project, outcome.record)
+            self.show_comparison(comparison)
+            if comparison is not None:
+                self.append_log(comparison.text)
         if result.ok and result.duration:
             self.append_log(f"{result.duration:.1f} s, {result.samples_per_second:,.0f} samples/s.")
         self.update_buttons()

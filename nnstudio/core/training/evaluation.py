@@ -83,6 +83,14 @@ class Evaluation:
         """Indices of the samples of one confusion-matrix cell."""
         return np.flatnonzero((self.y_true == true_class) & (self.y_pred == predicted_class))
 
+    @property
+    def figures(self) -> dict[str, float]:
+        """The headline figures, named as a run's test figures are (accuracy or mae, loss)."""
+        out = {"accuracy": self.accuracy} if self.is_classification else dict(self.errors())
+        if self.loss is not None:
+            out["loss"] = self.loss
+        return out
+
     def errors(self) -> dict[str, float]:
         """Mean squared and absolute error, for numbers."""
         difference = self.outputs.reshape(len(self.y_true), -1) - self.y_true.reshape(
