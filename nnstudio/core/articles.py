@@ -313,11 +313,18 @@ def reach_text(article: Article, dataset: DatasetSource) -> str:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A result beside the article's figure."""
+    """A result beside the article's figure: what it is against the article's and why they
+    differ (``headline``), a word on this data (``remark``), what it takes to get there."""
 
     #: True, False, or None where the article prints no figure to compare with.
     reached: bool | None
-    text: str
+    headline: str
+    remark: str = ""
+    reach: str = ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(part for part in (self.headline, self.remark, self.reach) if part)
 
 
 def compare(project: Project, test: dict[str, float] | None) -> Comparison | None:
@@ -338,12 +345,13 @@ def compare(project: Project, test: dict[str, float] | None) -> Comparison | Non
     value = test[figure.metric]
     remark = article.remarks.get(project.dataset.name, "")
     if not article.compares(project.dataset):
-        extra = remark or reach_text(article, project.dataset)
         return Comparison(
             None,
             f"{figure.show(value)} on {_dataset_words(project.dataset)}, where {article.name} "
             f"reached {figure.text} on {article.data}: the data are not alike, so the figures "
-            f"do not compare. {extra}".strip(),
+            "do not compare.",
+            remark,
+            "" if remark else reach_text(article, project.dataset),
         )
     if figure.reached(value):
         return Comparison(
@@ -359,8 +367,9 @@ def compare(project: Project, test: dict[str, float] | None) -> Comparison | Non
     reach = reach_text(article, project.dataset)
     return Comparison(
         False,
-        f"{figure.show(value)}, where {article.name} reached {figure.text}. {why}"
-        + "".join(f" {extra}" for extra in (remark, reach) if extra),
+        f"{figure.show(value)}, where {article.name} reached {figure.text}. {why}",
+        remark,
+        reach,
     )
 
 

@@ -5,6 +5,8 @@ it reached the article's figure, and why not."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QPushButton, QToolButton, QVBoxLayout
 
@@ -17,12 +19,14 @@ from nnstudio.gui.widgets import MessageLabel
 REACHED_COLOR = "#3C8D2F"
 
 
-def comparison_html(comparison: Comparison | None) -> str:
-    """A comparison as a line of rich text: green when the figure is reached, amber when not."""
+def comparison_html(comparison: Comparison | None, whole: bool = True) -> str:
+    """A comparison as rich text: green when the figure is reached, amber when not; without
+    what it takes to get there unless ``whole`` (the Training tab's article box says it)."""
     if comparison is None:
         return ""
     color = {True: REACHED_COLOR, False: theme.WARNING_COLOR}.get(comparison.reached)
-    text = comparison.text
+    shown = comparison.text if whole else f"{comparison.headline} {comparison.remark}".strip()
+    text = html.escape(shown, quote=False)
     return f"<span style='color:{color}'>{text}</span>" if color else text
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -29,11 +30,14 @@ GRID = 100
 
 
 def _table(headers: list[str]) -> QTableWidget:
+    """A read-only table whose columns share its width (no sideways scrolling)."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setWordWrap(True)
     return table
 
 
@@ -41,14 +45,18 @@ def _fill(table: QTableWidget, rows: list[list]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            text = f"{value:.4f}" if isinstance(value, float) else str(value)
+            text = f"{value:.3f}" if isinstance(value, float) else str(value)
             item = QTableWidgetItem(text)
             if isinstance(value, int | float):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+    table.resizeRowsToContents()
 
 
+CAPTION_KEY = (
+    "Captions: the model's answer; a mistake in red as <b>answer≠label</b> (“4≠7”: the "
+    "model said 4, the image is a 7). Hover an image for the model's confidence."
+)
 UNTRAINED = "Train a model to see how well it does on data it has not seen."
 TRAINED = (
     "The model has trained weights ({}). Evaluate them to see how well they do on data "
@@ -98,9 +106,19 @@ class EvaluationPanel(QWidget):
             "Captions show the prediction; in red, prediction≠label. "
             "Hover an image for the confidence."
         )
+        #: What the captions mean, where they are read.
+        self.key = QLabel(CAPTION_KEY)
+        self.key.setWordWrap(True)
+        gallery_box = QWidget()
+        gallery_column = QVBoxLayout(gallery_box)
+        gallery_column.setContentsMargins(0, 0, 0, 0)
+        gallery_column.addWidget(self.key)
+        gallery_column.addWidget(self.galleries, 1)
         images = QSplitter(Qt.Orientation.Vertical)
         images.addWidget(top)
-        images.addWidget(self.galleries)
+        images.addWidget(gallery_box)
+        images.setStretchFactor(0, 3)  # the matrix wants height for its counts too
+        images.setStretchFactor(1, 2)
         self.stack.addWidget(images)
 
         # Classes without images (logic gates): the table of inputs and outputs.

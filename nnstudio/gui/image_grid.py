@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from nnstudio.gui import theme
+
+#: Counts in a confusion matrix's cells are drawn no smaller than this (pixels).
+MIN_COUNT_PIXELS = 7
 
 
 def to_qimage(image: np.ndarray) -> QImage:
@@ -138,6 +141,20 @@ class ConfusionMatrix(QWidget):
         size = (min(self.width(), self.height()) - label - 20) / max(len(self.names), 1)
         return label, 18, max(size, 4.0)
 
+    def counts_font(self, size: float, peak: int):
+        """The font that fits the largest count in a cell (smaller than the widget's when the
+        cells are small), or None when even a small one would not fit: the tooltip says it."""
+        font = QFont(self.font())
+        room = size - 4
+        pixels = QFontMetrics(font).height()
+        while pixels >= MIN_COUNT_PIXELS:
+            metrics = QFontMetrics(font)
+            if metrics.horizontalAdvance(str(peak)) <= room and metrics.height() <= room:
+                return font
+            pixels -= 1
+            font.setPixelSize(pixels)
+        return None
+
     def _cell_at(self, x: float, y: float) -> tuple[int, int] | None:
         left, top, size = self._geometry()
         k = len(self.names)
@@ -160,6 +177,7 @@ class ConfusionMatrix(QWidget):
             QRect(left, 0, int(size * k), top), Qt.AlignmentFlag.AlignCenter, "predicted →"
         )
         peak = max(int(self.matrix.max()), 1)
+        counts_font = self.counts_font(size, peak)
         for i in range(k):
             painter.setPen(text)
             painter.drawText(
@@ -183,9 +201,11 @@ class ConfusionMatrix(QWidget):
                 if self.selected == (i, j):
                     painter.setPen(text)
                     painter.drawRect(rect.adjusted(0, 0, -1, -1))
-                if size >= 18 and count:
+                if counts_font is not None and count:
+                    painter.setFont(counts_font)
                     painter.setPen(QColor("white") if share > 0.5 else text)
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
+                    painter.setFont(self.font())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         cell = self._cell_at(event.position().x(), event.position().y())

@@ -564,6 +564,7 @@ class MainWindow(QMainWindow):
             try:
                 task = plan(self.editor.architecture, dataset, self.editor.training)
                 self.training_panel.form.show_plan(f"Loss: {task.loss_label}.")
+                self.training_panel.show_task(task.metric)
             except NnstudioError as e:
                 self.training_panel.form.show_plan(f"Cannot train yet: {e}")
 

@@ -10,6 +10,7 @@ loop may wait for (the GIL) between two batches."""
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnstudio.gui import theme
 
@@ -105,7 +106,7 @@ def plot_widget(
     y_label: str,
     x_label: str = "epoch",
     grid=True,
-    legend=True,
+    legend=False,
     timed=False,
 ):
     """A pyqtgraph PlotWidget in the window's colours (light or dark). The grid is drawn by the
@@ -131,6 +132,28 @@ def plot_widget(
     return widget
 
 
+class Legend(QLabel):
+    """What a plot's curves are, in a line above it: pyqtgraph's legend sits on the curves
+    (a falling loss runs right under it), and a line of text never covers anything."""
+
+    LINE, THIN, DOTS, SQUARES, DASHED = "━━", "──", "●", "■━", "╌╌"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.entries: list[tuple[str, str, str]] = []
+
+    def set_entries(self, entries) -> None:
+        """(name, colour, glyph) for each curve."""
+        self.entries = list(entries)
+        self.setText(
+            " &nbsp; ".join(
+                f"<span style='color:{color}'>{glyph}</span>&nbsp;{html.escape(name)}"
+                for name, color, glyph in self.entries
+            )
+        )
+
+
 class TrainingPlots(QWidget):
     """Loss, the metric (accuracy or mae) and the learning rate, as training goes."""
 
@@ -139,9 +162,17 @@ class TrainingPlots(QWidget):
         pg = pyqtgraph()
         palette = self.palette()
         self.loss = plot_widget(palette, "Loss", "loss", grid=False, timed=True)
-        # One legend (the loss's, in two columns at the top right, where a falling loss leaves
-        # room) serves both plots: the colours mean the same in each.
-        self.loss.getPlotItem().legend.setColumnCount(2)
+        # One legend, above the plots, serves both: the colours mean the same in each.
+        faint_color = theme.tinted(QColor(TRAIN_COLOR), 70).name()
+        self.legend = Legend()
+        self.legend.set_entries(
+            [
+                ("training, per batch", faint_color, Legend.THIN),
+                ("training, smoothed", TRAIN_COLOR, Legend.LINE),
+                ("training, per epoch", TRAIN_COLOR, Legend.DOTS),
+                ("validation", VALIDATION_COLOR, Legend.SQUARES),
+            ]
+        )
         self.metric_plot = plot_widget(
             palette, "Accuracy", "accuracy", grid=False, legend=False, timed=True
         )
@@ -152,6 +183,16 @@ class TrainingPlots(QWidget):
         self.rate.getPlotItem().setLogMode(y=True)
         self.rate.getPlotItem().getAxis("left").setStyle(maxTickLevel=0)  # no crowded minors
         self.rate.setMaximumHeight(170)
+        # Small enough minimums that the Training tab (status, result, three plots, log) fits
+        # a 1280x800 window: the window's minimum height is its tallest tab's.
+        for widget, least in ((self.loss, 100), (self.metric_plot, 100), (self.rate, 90)):
+            widget.setMinimumHeight(least)
+        # The three share their epoch axis: it is named once, under the last; the rate's plot,
+        # the smallest, says what it is on its axis rather than in a title.
+        for widget in (self.loss, self.metric_plot):
+            widget.getPlotItem().setLabel("bottom", "")
+        self.rate.getPlotItem().setTitle(None)
+        self.rate.getPlotItem().setLabel("left", "rate")
         faint = pg.mkPen(theme.tinted(QColor(TRAIN_COLOR), 70), width=1)
         self.curves = {}
         for name, widget in (("loss", self.loss), ("metric", self.metric_plot)):
@@ -183,6 +224,7 @@ class TrainingPlots(QWidget):
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.legend)
         layout.addWidget(self.loss, 3)
         layout.addWidget(self.metric_plot, 3)
         layout.addWidget(self.rate, 2)
@@ -215,17 +257,13 @@ class TrainingPlots(QWidget):
         """Start new curves (or, to continue training, keep the old ones). With the run's
         ``epochs``, the epoch axis spans the whole run from the start: it does not change
         (and repaint) as the curves grow."""
-        self.metric_name = metric
+        self.set_metric(metric)
         self.steps = max(1, steps_per_epoch)
         for widget in (self.loss, self.metric_plot, self.rate):
             if epochs:
                 widget.getPlotItem().setXRange(0, epochs, padding=0.02)
             else:
                 widget.getPlotItem().enableAutoRange(x=True)
-        self.metric_plot.getPlotItem().setTitle(
-            metric.replace("mae", "Mean absolute error").capitalize()
-        )
-        self.metric_plot.getPlotItem().setLabel("left", metric)
         if keep:
             return
         self.data = {key: ([], []) for key in self.curves}
@@ -240,6 +278,14 @@ class TrainingPlots(QWidget):
         self._dirty.clear()
         for curve in self.curves.values():
             curve.setData([], [])
+
+    def set_metric(self, metric: str) -> None:
+        """Name the second plot for the task's metric: accuracy for classes, mean absolute
+        error for numbers (a regression's plots never say "Accuracy")."""
+        self.metric_name = metric
+        title = "Mean absolute error" if metric == "mae" else metric.capitalize()
+        self.metric_plot.getPlotItem().setTitle(title)
+        self.metric_plot.getPlotItem().setLabel("left", metric)
 
     def _append(self, key: str, x: float, y: float) -> None:
         if y is None or not math.isfinite(y):
@@ -370,8 +416,10 @@ class RunsPlot(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.widget = plot_widget(self.palette(), "Runs", "")
+        self.legend = Legend()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.legend)
         layout.addWidget(self.widget)
         self.curves = []
 
@@ -381,6 +429,12 @@ class RunsPlot(QWidget):
         item.clear()
         item.setTitle(metric.replace("_", " "))
         self.curves = []
+        self.legend.set_entries(
+            [
+                (f"run {run.id}", RUN_COLORS[i % len(RUN_COLORS)], Legend.LINE)
+                for i, run in enumerate(runs)
+            ]
+        )
         for i, run in enumerate(runs):
             values = run.history.get(metric, [])
             color = RUN_COLORS[i % len(RUN_COLORS)]
@@ -442,12 +496,14 @@ class FunctionPlot(QWidget):
     def __init__(self, title: str = "The learned function", parent=None) -> None:
         super().__init__(parent)
         self.widget = plot_widget(self.palette(), title, "y", "x")
+        self.legend = Legend()
         self.widget.setToolTip(
             "The data the model learned from (dots), its answers (line) and, for a function "
             "you typed, the true f(x) without noise (dashed)"
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.legend)
         layout.addWidget(self.widget)
         self._marker = None
 
@@ -458,6 +514,10 @@ class FunctionPlot(QWidget):
         item = self.widget.getPlotItem()
         item.clear()
         self._marker = None
+        entries = [("data", RUN_COLORS[0], Legend.DOTS), ("the model", RUN_COLORS[1], Legend.LINE)]
+        if truth is not None:
+            entries.append(("true f(x)", RUN_COLORS[2], Legend.DASHED))
+        self.legend.set_entries(entries)
         if truth is not None:
             item.plot(
                 np.ravel(truth[0]),
@@ -490,5 +550,7 @@ class FunctionPlot(QWidget):
                 [x], [y], pen=None, symbol="x", symbolSize=14, symbolBrush=RUN_COLORS[3],
                 symbolPen=RUN_COLORS[3], name="asked",
             )  # fmt: skip
+            if not any(name == "asked" for name, _, _ in self.legend.entries):
+                self.legend.set_entries([*self.legend.entries, ("asked", RUN_COLORS[3], "✕")])
         else:
             self._marker.setData([x], [y])

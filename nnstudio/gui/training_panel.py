@@ -107,6 +107,7 @@ class TrainingPanel(QWidget):
         split.addWidget(self.log)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 1)
+        split.setSizes([620, 110])  # the plots get the room; the log a few lines
         settings = QWidget()
         settings_column = QVBoxLayout(settings)
         settings_column.setContentsMargins(0, 0, 0, 0)
@@ -148,6 +149,8 @@ class TrainingPanel(QWidget):
         self._info: RunInfo | None = None
         #: The recorded run whose curves the plots show (until the next run starts).
         self.shown_run = None
+        #: The metric of the task as it stands ("accuracy" or "mae"), for the empty plots.
+        self._task_metric = "accuracy"
         self._batch_start = 0.0
         self._paused_at: float | None = None
         self._samples = 0
@@ -163,6 +166,8 @@ class TrainingPanel(QWidget):
             self.plots_host.addWidget(self.plots)
             if self.shown_run is not None:
                 self.plots.show_run(self.shown_run)
+            else:
+                self.plots.set_metric(self._task_metric)
 
     def showEvent(self, event) -> None:
         self.ensure_plots()
@@ -226,8 +231,19 @@ class TrainingPanel(QWidget):
         """The template's article as the project stands: recipe, figure, differences."""
         self.article.show_note(note(self._editor.project))
 
+    def show_task(self, metric: str) -> None:
+        """The task's metric, once the dataset says it: the empty plots are named for it."""
+        self._task_metric = metric
+        idle = self._info is None and self.shown_run is None
+        if self.plots is not None and idle and not any(x for x, _ in self.plots.data.values()):
+            self.plots.set_metric(metric)
+
     def show_comparison(self, comparison) -> None:
-        self.comparison.setText(comparison_html(comparison))
+        """The result against the article's figure; what it takes to reach it is in the
+        article box beside it (and, whole, in the tooltip and the log)."""
+        self.comparison.setText(comparison_html(comparison, whole=False))
+        if comparison is not None:
+            self.comparison.setToolTip(comparison.text)
         self.comparison.setVisible(comparison is not None)
 
     def show_project(self) -> None:
@@ -246,7 +262,7 @@ class TrainingPanel(QWidget):
         self.show_comparison(None if run is None else compare_run(project, run))
         if self.plots is not None:
             if self.shown_run is None:
-                self.plots.reset()
+                self.plots.reset("mae" if self._editor.dataset.name == "function" else "accuracy")
             else:
                 self.plots.show_run(self.shown_run)
         if self.shown_run is None:

@@ -40,8 +40,8 @@ def test_classification_shows_accuracy_scores_and_mistakes(qtbot):
         [panel.scores.item(r, c).text() for c in range(5)] for r in range(panel.scores.rowCount())
     ]
     assert [row[0] for row in scores] == list(NAMES)
-    assert scores[0][1:] == ["1.0000", "1.0000", "1.0000", "3"]  # circles: all right
-    assert scores[1][2] == "0.3333"  # one square in three was found
+    assert scores[0][1:] == ["1.000", "1.000", "1.000", "3"]  # circles: all right
+    assert scores[1][2] == "0.333"  # one square in three was found
     # The gallery of mistakes shows the three, each captioned prediction≠label, in red.
     assert panel.mistakes.captions == ["triangle≠square", "triangle≠square", "square≠triangle"]
     assert panel.mistakes.wrong == [True, True, True]

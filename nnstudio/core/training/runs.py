@@ -186,7 +186,7 @@ def differences(runs: list[RunRecord]) -> list[tuple[str, list[str]]]:
     rows += [(k.replace("_", " "), [show(r.settings.get(k)) for r in runs]) for k in keys]
     varying = [row for row in rows if len(set(row[1])) > 1] if len(runs) > 1 else rows
     results = [
-        ("epochs", [str(r.epochs) for r in runs]),
+        ("epochs trained", [str(r.epochs) for r in runs]),
         ("status", [r.status for r in runs]),
         ("time", [f"{r.duration:.1f} s" for r in runs]),
     ]
