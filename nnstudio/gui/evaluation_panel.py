@@ -95,6 +95,10 @@ class EvaluationPanel(QWidget):
         self.matrix.setMinimumSize(300, 260)
         top.setStretchFactor(0, 3)  # the matrix wants room for its counts
         top.setStretchFactor(1, 2)
+        top.setSizes([520, 380])  # room for the scores' headers, whole
+        header = self.scores.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the class names
         self.mistakes = ImageGrid()
         self.cell = ImageGrid()
         self.predictions = ImageGrid()
