@@ -622,7 +622,11 @@ class MainWindow(QMainWindow):
 
     def _wire_getting_started(self) -> None:
         tour = self.getting_started
-        refresh = lambda *_: tour.refresh(self.editor.project)  # noqa: E731
+
+        def refresh(*_) -> None:  # ticked while in view (and when shown): edits stay cheap
+            if self.getting_started_dock.isVisible():
+                tour.refresh(self.editor.project)
+
         for signal in (
             self.editor.document.summary_changed,
             self.editor.runs_changed,
@@ -634,6 +638,7 @@ class MainWindow(QMainWindow):
         self.data_session.loaded.connect(self._note_seen)
         self.playground.predicted.connect(lambda _: tour.note_seen("answer", self.editor.project))
         tour.show_requested.connect(self.show_step)
+        self.getting_started_dock.visibilityChanged.connect(refresh)
         refresh()
 
     def _note_seen(self, *_) -> None:
