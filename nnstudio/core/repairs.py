@@ -67,10 +67,15 @@ def image_repair(
     layers = len(arch.layers)
     candidates: list[tuple[tuple, Fix]] = []
 
+    errors_now, warnings_now, _ = score(arch)
+
     def consider(edit, description: str, order: int) -> bool:
         errors, warnings, first = score(edit.apply(arch)[0])
-        # Removing or moving the culprit shifts the failing layer up by one: it must work now.
+        # Removing or moving the culprit shifts the failing layer up by one: it must work
+        # now, and the model must be better for it, not broken elsewhere instead.
         if first is not None and first <= failing - 1:
+            return False
+        if errors >= errors_now or (errors == 0 and warnings > warnings_now):
             return False
         candidates.append(((errors, warnings, order), Fix(description, edit)))
         return True
