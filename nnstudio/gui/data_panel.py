@@ -203,6 +203,7 @@ class DataPanel(QWidget):
         session.progress.connect(self._on_progress)
         session.loaded.connect(self._show_dataset)
         session.failed.connect(self._on_failed)
+        session.abandoned.connect(lambda: self._set_busy(False))
         self._show_source()
         self._show_class_weights()
         self._set_busy(False)

@@ -56,6 +56,8 @@ class DataSession(QObject):
     progress = Signal(object, str)  # fraction or None, what is happening
     loaded = Signal(object)  # Dataset
     failed = Signal(str)
+    #: A load was given up (another project was opened): nothing is loading any more.
+    abandoned = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +68,8 @@ class DataSession(QObject):
         self.read_shape: tuple | None = None
         self._reading: tuple | None = None
         self._cancel: threading.Event | None = None
+        #: Loads given up without a word (their cancel events): their failure is not news.
+        self._abandoned: set[threading.Event] = set()
         self._threads = Threads(self)
 
     @property
@@ -92,6 +96,15 @@ class DataSession(QObject):
             self._cancel.set()
             self._cancel = None
 
+    def abandon(self) -> None:
+        """Forget a load still going (another project is open): it reports nothing, and the
+        session is back to the dataset it holds."""
+        if self._cancel is not None:
+            self._abandoned.add(self._cancel)
+            self.cancel()
+            self.source = self.dataset.source if self.dataset is not None else None
+            self.abandoned.emit()
+
     def _on_progress(self, fraction, text: str) -> None:
         if self._cancel is not None:
             self.progress.emit(fraction, text)
@@ -104,6 +117,9 @@ class DataSession(QObject):
         self.loaded.emit(dataset)
 
     def _on_failed(self, message: str, cancel: threading.Event) -> None:
+        if cancel in self._abandoned:
+            self._abandoned.discard(cancel)
+            return
         if self._cancel is not None and cancel is not self._cancel:
             return  # replaced by another load: its own outcome will be reported
         self._cancel = None

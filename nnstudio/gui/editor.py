@@ -58,6 +58,8 @@ class Editor(QObject):
         self.template = project.template
         self.images = project.images
         self.undo_stack = QUndoStack(self)
+        #: True while load() tells the views about another project.
+        self.replacing = False
         self._sessions = count(1)
         self._unsaved_results = False
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -105,10 +107,14 @@ class Editor(QObject):
         self.undo_stack.clear()
         self.document.replace(project.architecture)
         self.mark_saved()
-        self.project_replaced.emit()
-        self.dataset_changed.emit()
-        self.training_changed.emit()
-        self.runs_changed.emit()
+        self.replacing = True
+        try:
+            self.project_replaced.emit()
+            self.dataset_changed.emit()
+            self.training_changed.emit()
+            self.runs_changed.emit()
+        finally:
+            self.replacing = False
 
     def record_results(self, runs, weights) -> None:
         """Keep a finished run (and the weights it trained): not undoable, but unsaved."""

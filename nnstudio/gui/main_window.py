@@ -568,14 +568,14 @@ class MainWindow(QMainWindow):
             except NnstudioError as e:
                 self.training_panel.form.show_plan(f"Cannot train yet: {e}")
 
-    def _stop_training_first(self) -> bool:
-        """Before another project opens: stop this one's training, if the person agrees."""
+    def _stop_training_first(self):
+        """Before another project opens: its training is to stop, if the person agrees (None:
+        they do not; else what to do once every question is answered)."""
         if not self.trainer.running:
-            return True
+            return lambda: None
         if not dialogs.ask_stop_training(self, self.editor.architecture.name):
-            return False
-        self.trainer.stop()
-        return True
+            return None
+        return self.trainer.stop
 
     def evaluate(self) -> None:
         """Score the trained weights again, in the Evaluation tab."""

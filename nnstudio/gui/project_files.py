@@ -39,15 +39,27 @@ class ProjectFiles(QObject):
         self._editor = editor
         self._settings = settings
         self.path: Path | None = None
-        #: Asked before another project replaces this one; each returns whether it may.
+        #: Asked before another project replaces this one: each returns None to keep the
+        #: project, or what to do (a callable) once every question has been answered yes.
         self.before_replace: list = []
 
     # Questions ---------------------------------------------------------------------------
 
     def may_replace(self) -> bool:
-        """True when the current project may go: nothing running for it that would be lost
-        without asking, and its changes saved or discarded."""
-        return self.maybe_save() and all(ask() for ask in self.before_replace)
+        """True when the current project may go: whatever still runs for it may stop, and
+        its changes are saved or discarded. Every question is asked before anything is done,
+        so that a Cancel anywhere leaves everything going."""
+        then = []
+        for ask in self.before_replace:
+            action = ask()
+            if action is None:
+                return False
+            then.append(action)
+        if not self.maybe_save():
+            return False
+        for action in then:
+            action()
+        return True
 
     def maybe_save(self) -> bool:
         """True when it is safe to drop the current project (saved, discarded or clean)."""
@@ -93,31 +105,44 @@ class ProjectFiles(QObject):
         return self.new(template(template_id).project())
 
     def open(self, path: str | os.PathLike | None = None) -> bool:
-        """Open a project or an architecture file (asking which when no path is given)."""
-        if not self.may_replace():
-            return False
+        """Open a project or an architecture file (asking which when no path is given). The
+        file is read before anything is asked or stopped: a file that cannot be read changes
+        nothing."""
         if path is None:
             path = dialogs.ask_open_path(self._window, "Open", self._folder(), dialogs.OPEN_FILTER)
             if not path:
                 return False
-        return self.open_path(Path(path))
+        path = Path(path)
+        project = self._read(path)
+        if project is None or not self.may_replace():
+            return False
+        self._show_opened(path, project)
+        return True
 
     def open_path(self, path: Path) -> bool:
         """Open a file without asking about unsaved changes (the caller has)."""
+        project = self._read(path)
+        if project is None:
+            return False
+        self._show_opened(path, project)
+        return True
+
+    def _read(self, path: Path) -> Project | None:
         try:
-            project = open_file(path)
+            return open_file(path)
         except NnstudioError as e:
             self._error("Cannot open the file", path, str(e))
             if not path.exists():
                 self._settings.remove_recent_file(str(path.absolute()))
-            return False
+            return None
+
+    def _show_opened(self, path: Path, project: Project) -> None:
         self._editor.load(project)
         # An architecture JSON becomes a new, unsaved project: Save asks where to put it.
         self._set_path(path if path.suffix.lower() == SUFFIX else None)
         if path.suffix.lower() != SUFFIX:
             self._settings.add_recent_file(path)
         self.message.emit(f"Opened {path.name}")
-        return True
 
     # Save --------------------------------------------------------------------------------
 

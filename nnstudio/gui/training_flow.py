@@ -37,6 +37,7 @@ class TrainingFlow(QObject):
         self._session, self._controller = session, controller
         self._pending = None  # a Train or an Evaluate waiting for its dataset
         self._offer_fit = False
+        self._choosing_recipe = False
         editor.dataset_changed.connect(self._on_dataset_chosen)
         editor.project_replaced.connect(self._on_project_replaced)
         session.loaded.connect(self._on_loaded)
@@ -62,12 +63,19 @@ class TrainingFlow(QObject):
         self.load_dataset()
 
     def _on_dataset_chosen(self) -> None:
+        if self._editor.replacing or self._choosing_recipe:
+            return  # a project opened (it loads its own) or the recipe loads it at once
         if self._session.source != self._editor.dataset:
             self._offer_fit = True
             self.load_unless_downloading()
 
     def _on_project_replaced(self) -> None:
+        """Another project: nothing of the previous one goes on (a Train or an Evaluate
+        waiting for its data, a load still reading its dataset, an offer to fit its data)."""
         self._offer_fit = False
+        self._pending = None
+        if self._session.busy and self._session.source != self._editor.dataset:
+            self._session.abandon()
         self._controller.adopt(self._editor.architecture, self._editor.weights)
         self.load_unless_downloading()
 
@@ -181,10 +189,15 @@ class TrainingFlow(QObject):
         dataset, training = recipe
         name = article_of(project.template).name
         stack = self._editor.undo_stack
-        stack.beginMacro(f"Use {name.lower()}'s recipe")
-        self._editor.set_dataset(dataset)
-        self._editor.set_training(training)
-        stack.endMacro()
+        self._choosing_recipe = True
+        try:
+            stack.beginMacro(f"Use {name.lower()}'s recipe")
+            self._editor.set_dataset(dataset)
+            self._editor.set_training(training)
+            stack.endMacro()
+        finally:
+            self._choosing_recipe = False
+        self._offer_fit = True  # the article's data may not fit an edited input
         self.load_dataset()
         self.message.emit(
             f"{name}'s data and settings (Ctrl+Z to undo): loading {BUILTIN.get(dataset.name, '')}…"
