@@ -131,3 +131,55 @@ def test_opening_another_project_while_training_asks_and_drops_that_run(window, 
     assert window.models.current is None
     wait_for_dataset(window, qtbot)
     assert window.training_panel.train_button.isEnabled()
+
+
+def test_a_train_waiting_for_its_data_does_not_start_in_the_next_project(window, qtbot):
+    window.files.new_from_template("emotion-cnn")
+    assert window.data_session.busy  # the toy faces are being drawn
+    window.training_panel.train_button.click()  # waits for them
+    window.files.new_from_template("xor-network")
+    wait_for_dataset(window, qtbot)
+    qtbot.wait(200)
+    assert not window.trainer.running
+    assert window.editor.runs == ()
+
+
+def test_a_dataset_still_loading_is_given_up_for_the_next_projects(
+    window, qtbot, answers, tmp_path
+):
+    """The toy faces still loading when a project on full MNIST (not downloaded) opened:
+    the window offered to fit the MNIST CNN to the toy faces."""
+    from nnstudio.core.datasets import DatasetSource
+    from nnstudio.core.project import save_project
+    from nnstudio.core.templates import template
+
+    path = tmp_path / "full.nnstudio"
+    save_project(template("mnist-cnn").project().replace(dataset=DatasetSource("mnist")), path)
+    window.files.new_from_template("emotion-cnn")
+    assert window.data_session.busy
+    window.files.open(path)
+    assert not window.data_session.busy
+    qtbot.wait(3000)  # long enough for the toy faces to have come
+    assert answers.fit_asked == []
+    assert window.editor.architecture == template("mnist-cnn").architecture
+    assert window.data_session.source != DatasetSource("toy-faces")
+    assert "Not downloaded yet" in window.data_panel.status.text()
+    assert not window.editor.modified
+
+
+def test_open_asks_nothing_and_stops_nothing_until_the_file_is_read(
+    window, qtbot, answers, tmp_path
+):
+    open_template(window, qtbot, "mnist-mlp", epochs=50, batch_size=32)
+    window.training_panel.train_button.click()
+    qtbot.waitUntil(lambda: window.training_panel.progress.value() > 0, timeout=TRAINING_TIMEOUT)
+    answers.open_path = ""  # the person cancels the dialog
+    window.open_action.trigger()
+    assert window.trainer.state == "running"
+    broken = tmp_path / "broken.nnstudio"
+    broken.write_bytes(b"not a zip")
+    assert not window.files.open(broken)
+    assert answers.stop_training_asked == 0
+    assert window.trainer.state == "running"
+    window.trainer.stop()
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=TRAINING_TIMEOUT)
