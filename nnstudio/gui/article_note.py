@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QPushButton, QToolButton, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QPushButton, QSizePolicy, QToolButton, QVBoxLayout
 
 from nnstudio.core.articles import Comparison, Note
 from nnstudio.core.datasets import BUILTIN, download_size_mb, needs_download
@@ -30,7 +30,7 @@ def comparison_html(comparison: Comparison | None, whole: bool = True) -> str:
     return f"<span style='color:{color}'>{text}</span>" if color else text
 
 
-class ArticleBox(QGroupBox):
+class ArticleBox(QFrame):
     """The template's article, in the Training tab where the settings are made."""
 
     #: The person asked for the article's data and settings.
@@ -38,7 +38,11 @@ class ArticleBox(QGroupBox):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.note: Note | None = None
+        #: The article's name and title, wrapped (a group box's own title does not wrap, and
+        #: a long one made the settings column wider than its room).
+        self.heading = MessageLabel()
         self.text = MessageLabel()
         self.why_button = QToolButton()
         self.why_button.setText("Why does nnstudio start otherwise?")
@@ -49,27 +53,35 @@ class ArticleBox(QGroupBox):
         self.why_button.toggled.connect(self.why.setVisible)
         self.recipe_button = QPushButton()
         self.recipe_button.clicked.connect(self.recipe_requested)
+        for label in (self.heading, self.text, self.why):
+            label.setMinimumWidth(0)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addWidget(self.text)
         layout.addWidget(self.why_button)
         layout.addWidget(self.why)
         layout.addWidget(self.recipe_button)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.hide()
 
-    def show_note(self, note: Note | None, dataset_name: str | None = None) -> None:
+    def show_note(self, note: Note | None) -> None:
         """The article's note for the open project, or nothing (a project of one's own)."""
         self.note = note
         self.setVisible(note is not None)
         if note is None:
             return
         article = note.article
-        self.setTitle(f"From {article.name.lower()}: {article.title}")
-        why = article.why if not note.as_article and not note.edited else ""
-        paragraphs = [p for p in note.paragraphs if p != article.why]
+        self.heading.setText(
+            f"<b>From {html.escape(article.name.lower(), quote=False)}:</b> {article.title}"
+        )
+        head, *rest = note.paragraphs
+        paragraphs = [f"<b>{html.escape(head, quote=False)}</b>"]
+        paragraphs += [html.escape(p, quote=False) for p in rest]
         self.text.setText("<br><br>".join(paragraphs))
-        self.why.setText(why)
-        self.why_button.setVisible(bool(why))
-        self.why.setVisible(bool(why) and self.why_button.isChecked())
+        self.why.setText(html.escape(note.why, quote=False))
+        self.why_button.setVisible(bool(note.why))
+        self.why.setVisible(bool(note.why) and self.why_button.isChecked())
         can = article.dataset is not None and not note.as_article and not note.edited
         self.recipe_button.setVisible(can)
         if can:
@@ -80,5 +92,5 @@ class ArticleBox(QGroupBox):
             self.recipe_button.setToolTip(
                 f"Set the data ({title}) and the training settings to {article.name.lower()}'s, "
                 "in one step that Ctrl+Z undoes, and load the data"
-                + (f" (a {size.strip(' ()')} download, cached for next time)" if size else "")
+                + (f" (it downloads {size.strip(' ()')} once)" if size else "")
             )

@@ -113,10 +113,19 @@ class TrainingPanel(QWidget):
         settings_column.setContentsMargins(0, 0, 0, 0)
         settings_column.addWidget(self.article)
         settings_column.addWidget(self.form, 1)
-        scroll = QScrollArea()
+        scroll = self.settings_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(settings)
-        scroll.setMinimumWidth(300)
+        # As wide as the form needs, so that no field is cut at its right (the article's
+        # texts wrap to whatever width this leaves them).
+        scroll.setMinimumWidth(
+            max(
+                300,
+                settings.minimumSizeHint().width()
+                + scroll.verticalScrollBar().sizeHint().width()
+                + 4,
+            )
+        )
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QSplitter()
         outer.addWidget(scroll)

@@ -105,3 +105,39 @@ def test_a_run_is_compared_with_the_settings_it_trained_with():
         seed=0, params=34826, test={"accuracy": 0.9899, "loss": 0.03},
     )  # fmt: skip
     assert compare_run(p, run).reached  # on full MNIST, although the project is on the sample
+
+
+def test_what_to_expect_is_said_only_as_the_template_opens():
+    """Review: "Expect about 84.9%" stayed after the epochs changed, and on other data."""
+    assert any("Expect about 84.9%" in p for p in note(project("mnist-mlp")).paragraphs)
+    mlp = project("mnist-mlp")
+    changed = note(mlp.replace(training=mlp.training.replace(epochs=2)))
+    assert not any("Expect" in p for p in changed.paragraphs)
+    assert changed.why == ""
+    fashion = note(project("mnist-cnn", dataset=DatasetSource("fashion-mnist-sample")))
+    assert not any("Expect" in p for p in fashion.paragraphs)
+    assert "the bundled Fashion-MNIST sample" in fashion.paragraphs[1]
+    digits = note(project("digits-mlp-wide"))
+    assert any("Expect about 93.0% as the template opens" in p for p in digits.paragraphs)
+
+
+def test_ones_own_fer2013_file_is_the_articles_data():
+    """Review: a FER2013 CSV was still called a difference, and "choose your copy" was still
+    advised while it was loaded."""
+    mine = project("emotion-cnn", dataset=DatasetSource("fer-csv", "/data/fer2013.csv"))
+    text = " ".join(note(mine).paragraphs)
+    assert "Here: the article's data and settings." in text
+    assert "choose your copy" not in text
+    result = compare(mine, {"accuracy": 0.40})
+    assert result.reached is False
+    assert "Same data and settings as the article" in result.headline
+    assert "choose your copy" not in result.text
+
+
+def test_a_reached_figure_reads_without_nested_parentheses():
+    result = compare(project("mnist-mlp"), {"accuracy": 0.96})
+    assert result.text == (
+        "✓ 96.00%: Article 004's figure reached: accuracy around 95–98% (read off its "
+        "accuracy plot)."
+    )
+    assert not compare(project("mnist-cnn"), {"accuracy": 0.985}).reached  # a half point off

@@ -13,7 +13,7 @@ def test_the_training_tab_says_the_articles_recipe_and_why_the_template_differs(
     window.tabs.setCurrentWidget(window.training_panel)
     box = window.training_panel.article
     assert box.isVisible()
-    assert box.title() == "From article 002: an MNIST CNN step by step"
+    assert box.heading.text() == "<b>From article 002:</b> an MNIST CNN step by step"
     text = box.text.text()
     assert "98.95% test accuracy" in text
     assert "batches of 64 instead of 128; 15 epochs instead of 10" in text
@@ -48,7 +48,7 @@ def test_a_result_is_shown_beside_the_articles_figure(window, qtbot):
     train(window, qtbot)
     panel = window.training_panel
     assert panel.comparison.isVisible()
-    assert "Article 003's figure (all 4 rows right" in panel.comparison.text()
+    assert "Article 001's figure reached: all 4 rows right" in panel.comparison.text()
     assert REACHED_COLOR in panel.comparison.text()
     evaluation = window.evaluation_panel
     assert "reached" in evaluation.comparison.text()

@@ -118,3 +118,18 @@ def test_a_regression_names_its_plot_mean_absolute_error_before_training(window,
     assert title == "Mean absolute error"
     open_template(window, qtbot, "xor-network")
     qtbot.waitUntil(lambda: window.training_panel.plots.metric_name == "accuracy")
+
+
+def test_every_templates_article_fits_the_settings_column(window, qtbot):
+    """Review: article 003's title made the settings column 435 pixels wide in a 356-pixel
+    room, cutting its text mid-word and hiding the spin boxes' arrows."""
+    from nnstudio.core import templates
+
+    window.resize(1280, 800)
+    window.tabs.setCurrentWidget(window.training_panel)
+    scroll = window.training_panel.settings_scroll
+    for t in templates():
+        window.files.new_from_template(t.id)
+        qtbot.wait(20)
+        assert scroll.widget().width() <= scroll.viewport().width(), t.id
+        assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width(), t.id
