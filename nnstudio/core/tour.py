@@ -60,7 +60,7 @@ STEPS: tuple[Step, ...] = (
         "Start an empty model",
         "File > New gives a model with only its input: 28×28×1, the size of the bundled MNIST "
         "sample's digit images.",
-        lambda p: p.template is None and (not _layers(p) or _layers(p)[0].type == "Flatten"),
+        lambda p: p.template is None,
     ),
     Step(
         "flatten",

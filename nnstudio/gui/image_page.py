@@ -103,6 +103,9 @@ class ImagesPage(QWidget):
         self.loading = 0
         #: Bumped when another project's images replace these: late decodes are dropped.
         self._generation = 0
+        #: The project's images that could not be opened (a file moved away): they stay in
+        #: the project, after the others, in case the file comes back.
+        self.unopened: list[PlaygroundImage] = []
         self._roi = None
         self.setAcceptDrops(True)
 
@@ -224,6 +227,7 @@ class ImagesPage(QWidget):
         """Show another project's images (decoded on a worker thread) instead of these."""
         self._generation += 1
         self.entries = []
+        self.unopened = []
         self.table.setRowCount(0)
         self._show_current()
         self._update_buttons()
@@ -234,10 +238,10 @@ class ImagesPage(QWidget):
             self._open(list(images), self._on_project_opened)
 
     def project_images(self) -> tuple[PlaygroundImage, ...]:
-        """The images as the project keeps them, with their crops."""
-        return tuple(
-            replace(entry.source, crop=entry.crop) for entry in self.entries if entry.source
-        )
+        """The images as the project keeps them, with their crops (and those that could not
+        be opened, as they were)."""
+        shown = [replace(entry.source, crop=entry.crop) for entry in self.entries if entry.source]
+        return (*shown, *self.unopened)
 
     def paste(self) -> None:
         """An image on the clipboard (a screenshot, say), or image files copied in a file
@@ -307,11 +311,13 @@ class ImagesPage(QWidget):
         if split is None:
             return
         opened, errors = split
+        _, results = result
+        self.unopened = [source for source, r in results if isinstance(r, str)]
         self._add(opened, edited=False)
         if errors:
             head = (
-                f"{counted(len(errors), 'image')} of the project could not be opened (and "
-                "will be left out of it when it is next saved):"
+                f"{counted(len(errors), 'image')} of the project could not be opened (kept in "
+                "the project, in case the files come back):"
             )
             self.message.setText(head + "\n" + "\n".join(f"• {e}" for e in errors))
 

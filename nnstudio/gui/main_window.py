@@ -627,12 +627,9 @@ class MainWindow(QMainWindow):
             if self.getting_started_dock.isVisible():
                 tour.refresh(self.editor.project)
 
-        for signal in (
-            self.editor.document.summary_changed,
-            self.editor.runs_changed,
-            self.editor.project_replaced,
-        ):
+        for signal in (self.editor.document.summary_changed, self.editor.runs_changed):
             signal.connect(refresh)
+        self.editor.project_replaced.connect(lambda: (tour.seen.clear(), refresh()))
         self.tabs.currentChanged.connect(self._note_seen)
         self.flow.evaluated.connect(self._note_seen)
         self.data_session.loaded.connect(self._note_seen)

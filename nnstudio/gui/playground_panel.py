@@ -41,8 +41,8 @@ from nnstudio.gui.widgets import parse_numbers
 #: Truth tables are offered for models with at most this many inputs.
 MAX_TABLE_INPUTS = 4
 NO_MODEL = (
-    "No trained model yet. Train one in the Training tab (the first launch's MNIST CNN "
-    "takes about a minute), then draw a digit here."
+    "No trained model yet. Train one in the Training tab (or open a .keras model with File > "
+    "Open Model), then ask it here: draw a digit, open images or type input values."
 )
 
 

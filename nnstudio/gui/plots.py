@@ -273,6 +273,9 @@ class TrainingPlots(QWidget):
         self._user_ranged.clear()
         for name in ("loss", "metric", "rate"):
             self._view(name).enableAutoRange(y=False)
+        # Nothing drawn yet: nothing of the previous run's ranges either.
+        for name in ("loss", "metric"):
+            self._view(name).setYRange(0, 1, padding=0.02)
         # Until a rate arrives, whole decades (an empty log axis is labelled 2, 3, ... 8).
         self._view("rate").setYRange(-4, -1, padding=0.02)
         self._dirty.clear()

@@ -25,3 +25,13 @@ def test_steps_follow_the_model_as_it_is_built_and_what_was_seen():
     # A softmax over 3 units is not the digits' output layer.
     three = built.architecture.replace(layers=(*layers[:2], layers[2].with_param("units", 3)))
     assert not progress(built.replace(architecture=three), set())[3]
+
+
+def test_a_layer_other_than_flatten_first_keeps_the_first_step_done():
+    """Review: a Dense added first un-ticked "Start an empty model", whose button would have
+    thrown the work away."""
+    project = empty_project()
+    dense_first = project.architecture.replace(layers=(LayerConfig.new("Dense"),))
+    done = progress(project.replace(architecture=dense_first), set())
+    assert done[0]
+    assert not done[1]

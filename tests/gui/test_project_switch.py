@@ -3,6 +3,7 @@ template never shows another project's curves, results, model or images, and a r
 project brings its own back (its last run, its Playground images)."""
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from nnstudio.gui.evaluation_panel import UNTRAINED
@@ -183,3 +184,36 @@ def test_open_asks_nothing_and_stops_nothing_until_the_file_is_read(
     assert window.trainer.state == "running"
     window.trainer.stop()
     qtbot.waitUntil(lambda: not window.trainer.running, timeout=TRAINING_TIMEOUT)
+
+
+def test_an_image_of_the_project_whose_file_is_gone_stays_in_the_project(window, qtbot, tmp_path):
+    """Review: the message said a missing image would be left out when the project was next
+    saved; it was kept by a save, then dropped silently by the next edit."""
+    kept, gone = tmp_path / "kept.png", tmp_path / "gone.png"
+    for path in (kept, gone):
+        Image.fromarray(np.full((40, 40), 90, np.uint8)).save(path)
+    window.files.new_from_template("emotion-cnn")
+    page = window.playground.images
+    page.add_files([kept, gone])
+    qtbot.waitUntil(lambda: page.loading == 0 and len(page.entries) == 2, timeout=20_000)
+    project = tmp_path / "faces.nnstudio"
+    window.files._write(project)
+    gone.unlink()
+    window.files.open(project)
+    qtbot.waitUntil(lambda: page.loading == 0 and len(page.entries) == 1, timeout=20_000)
+    assert "kept in the project, in case the files come back" in page.message.text()
+    assert [image.name for image in window.editor.images] == ["kept.png", "gone.png"]
+    page.set_crop((1.0, 1.0, 20.0, 20.0))  # an edit keeps the image that could not open
+    assert [image.name for image in window.editor.images] == ["kept.png", "gone.png"]
+
+
+def test_empty_plots_keep_nothing_of_the_previous_runs_ranges(window, qtbot):
+    window.tabs.setCurrentWidget(window.training_panel)
+    open_template(window, qtbot, "linear-function", epochs=3)
+    train(window, qtbot)
+    window.files.new_from_template("xor-network")
+    plots = window.training_panel.plots
+    for name in ("loss", "metric"):
+        low, high = plots._view(name).viewRange()[1]
+        assert low == pytest.approx(-0.02, abs=0.01)
+        assert high == pytest.approx(1.02, abs=0.01)

@@ -69,14 +69,17 @@ def fer_csv_dataset(source: DatasetSource, progress: Progress, cancelled: Cancel
     bad: list[str] = []
     for line, row in _rows(path, progress, cancelled, "FER2013"):
         try:
-            label = int(row["emotion"])
+            emotion = (row["emotion"] or "").strip()
+            if not emotion.isdigit():
+                raise ValueError(f"emotion {emotion!r} is not a number from 0 to 6")
+            label = int(emotion)
             pixels = np.array(row["pixels"].split(), dtype=np.int64)
             if not 0 <= label < len(EMOTIONS):
                 raise ValueError(f"emotion {label} is not in 0-6")
             if pixels.size != FER_SIDE * FER_SIDE:
                 raise ValueError(
                     f"{pixels.size:,} pixel values where a 48×48 face has 2,304"
-                    + (f" (an {_side(pixels.size)} image?)" if _side(pixels.size) else "")
+                    + (f" (images of {_side(pixels.size)}?)" if _side(pixels.size) else "")
                 )
             if pixels.min() < 0 or pixels.max() > 255:
                 raise ValueError(

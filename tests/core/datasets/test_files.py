@@ -63,6 +63,7 @@ def test_a_fer2013_csv(tmp_path):
     assert np.array_equal(d.x_test[0, ..., 0], x[0])
     assert d.skipped_count == 2
     assert "emotion 9 is not in 0-6" in d.skipped[0]
+    assert "emotion 'happy' is not a number from 0 to 6" in d.skipped[1]
 
 
 def test_a_csv_of_image_files_like_identify_the_digits(tmp_path):
@@ -165,7 +166,7 @@ def test_a_csv_of_other_images_says_what_is_wrong_with_its_first_row(tmp_path):
     message = str(caught.value)
     assert "all 1,797 rows are unreadable" in message
     assert "The first, line 2: 64 pixel values where a 48×48 face has 2,304" in message
-    assert "(an 8×8 image?)" in message
+    assert "(images of 8×8?)" in message
     assert "FER2013's layout" in message
 
 
