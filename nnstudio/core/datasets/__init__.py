@@ -143,7 +143,10 @@ def source_from_text(text: str, **options) -> DatasetSource:
         return DatasetSource("mnist", resolved, options)
     if path.name.lower().endswith((".tar.gz", ".tgz")):
         return DatasetSource("cifar10", resolved, options)
-    header = csv_header(path)
+    try:
+        header = csv_header(path)
+    except DatasetError:
+        header = []  # not a text file: not a dataset either, said below
     if "pixels" in header:
         return DatasetSource("fer-csv", resolved, options)
     if "label" in header:

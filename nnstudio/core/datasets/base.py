@@ -151,12 +151,19 @@ class Dataset:
 
 
 def csv_header(path: Path) -> list[str]:
-    """The column names of a CSV file, lower-cased ([] if it cannot be read as text)."""
+    """The column names of a CSV file, lower-cased ([] if it has none); DatasetError, saying
+    why, when it is missing, a folder, unreadable or not text."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
             return [c.strip().lower() for c in next(csv.reader(f), [])]
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return []
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DatasetError(f"{path} is a folder; choose the CSV file in it") from None
+    except OSError as e:
+        raise DatasetError(f"{path} cannot be read: {e.strerror or e}") from None
+    except (UnicodeDecodeError, csv.Error):
+        raise DatasetError(f"{path.name} is not a CSV text file (UTF-8)") from None
 
 
 def check_arrays(x: np.ndarray, y: np.ndarray, what: str) -> None:

@@ -266,7 +266,10 @@ def _image_csv(source: DatasetSource, input_shape: tuple) -> DataCode:
 
     path = Path(source.path or "labels.csv")
     folder = source.options.get("images") or image_folder_for_csv(path)
-    column = name_column(csv_header(path)) or "filename"
+    try:
+        column = name_column(csv_header(path)) or "filename"
+    except DatasetError:  # the CSV cannot be read now: the script names the usual column
+        column = "filename"
     color, size = source.options.get("color"), source.options.get("size")
     if len(input_shape) == 3 and None not in input_shape:
         size = size or tuple(input_shape[:2])

@@ -182,3 +182,15 @@ def test_fer_rows_out_of_range_and_rows_only_for_testing(tmp_path):
     path = _csv(tmp_path / "b.csv", ["emotion", "pixels", "Usage"], rows)
     with pytest.raises(DatasetError, match="marks all 7 readable rows for testing"):
         load_dataset(DatasetSource("fer-csv", str(path)))
+
+
+def test_a_csv_that_is_missing_or_not_text_says_so(tmp_path):
+    """A missing FER2013 CSV said "found no header"."""
+    with pytest.raises(DatasetError, match="no such file"):
+        load_dataset(DatasetSource("fer-csv", str(tmp_path / "gone.csv")))
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
+    with pytest.raises(DatasetError, match="is not a CSV text file"):
+        load_dataset(DatasetSource("fer-csv", str(binary)))
+    with pytest.raises(DatasetError, match="is a folder"):
+        load_dataset(DatasetSource("image-csv", str(tmp_path)))
