@@ -75,9 +75,7 @@ class ArticleBox(QFrame):
         self.heading.setText(
             f"<b>From {html.escape(article.name.lower(), quote=False)}:</b> {article.title}"
         )
-        head, *rest = note.paragraphs
-        paragraphs = [f"<b>{html.escape(head, quote=False)}</b>"]
-        paragraphs += [html.escape(p, quote=False) for p in rest]
+        paragraphs = [html.escape(p, quote=False) for p in note.paragraphs]
         self.text.setText("<br><br>".join(paragraphs))
         self.why.setText(html.escape(note.why, quote=False))
         self.why_button.setVisible(bool(note.why))

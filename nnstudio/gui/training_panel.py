@@ -116,21 +116,19 @@ class TrainingPanel(QWidget):
         scroll = self.settings_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(settings)
-        # As wide as the form needs, so that no field is cut at its right (the article's
-        # texts wrap to whatever width this leaves them).
-        scroll.setMinimumWidth(
-            max(
-                300,
-                settings.minimumSizeHint().width()
-                + scroll.verticalScrollBar().sizeHint().width()
-                + 4,
-            )
+        # Opened as wide as the form needs (the article's texts wrap to that width); narrower
+        # than that, it scrolls sideways rather than cut the fields at their right. Its small
+        # minimum keeps the tab from squeezing the Model tab's docks (the window's central
+        # area is as wide as its widest tab needs).
+        scroll.setMinimumWidth(300)
+        self._settings_width = (
+            settings.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 8
         )
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QSplitter()
         outer.addWidget(scroll)
         outer.addWidget(split)
         outer.setStretchFactor(1, 1)
+        outer.setSizes([self._settings_width, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(outer)
 
