@@ -25,6 +25,18 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from nnstudio.core.errors import NnstudioError
 
 _collector = None
+_gui_thread: threading.Thread | None = None
+_collect = gc.collect
+
+
+def _collect_on_the_gui_thread(generation: int = 2) -> int:
+    """``gc.collect`` once the GUI thread collects: a call from another thread does nothing.
+    Libraries collect explicitly too (TensorFlow's TFLite converter does, on the thread that
+    exports), and such a collection destroyed the window's widgets on the exporting thread:
+    the export hung, and with it the test run (CI's 600 s hang in test_model_files)."""
+    if threading.current_thread() is not _gui_thread:
+        return 0
+    return _collect(generation)
 
 
 def collect_garbage_on_the_gui_thread():
@@ -34,12 +46,15 @@ def collect_garbage_on_the_gui_thread():
     process (seen in one GUI test run in five). pyqtgraph's GarbageCollector turns automatic
     collection off and collects on a timer of the GUI thread instead, ten times a second: a
     training allocates some 200,000 objects a second, and collecting them once a second held
-    the GUI thread (and the GIL) for up to 0.15 s. Called once, on the GUI thread, before any
-    worker starts; returns the collector."""
-    global _collector
+    the GUI thread (and the GIL) for up to 0.15 s. Explicit ``gc.collect()`` calls from other
+    threads are skipped too. Called once, on the GUI thread, before any worker starts; returns
+    the collector."""
+    global _collector, _gui_thread
     if _collector is None:
         from pyqtgraph.util.garbage_collector import GarbageCollector
 
+        _gui_thread = threading.current_thread()
+        gc.collect = _collect_on_the_gui_thread
         _collector = GarbageCollector(interval=0.1)
     elif gc.isenabled():  # something turned it back on
         gc.disable()

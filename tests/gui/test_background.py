@@ -112,3 +112,26 @@ def test_garbage_is_collected_on_the_gui_thread(qtbot):
     threads.wait()
     assert collected == [threading.main_thread()]
     assert not gc.isenabled()  # pyqtgraph's GarbageCollector collects, on a GUI timer
+
+
+def collect_explicitly() -> int:
+    """A worker that calls gc.collect() itself, as TensorFlow's TFLite converter does."""
+    return gc.collect()
+
+
+def test_an_explicit_collection_on_a_worker_thread_is_left_to_the_gui_thread(qtbot):
+    """TensorFlow's TFLite converter calls gc.collect() on the exporting thread: it destroyed
+    widgets caught in a cycle there, and the export hung (CI's 600 s hang)."""
+    collected, results = [], []
+    threads = Threads()
+    widget = QObject()
+    widget.cycle = widget
+    weakref.finalize(widget, lambda: collected.append(threading.current_thread()))
+    del widget
+    threads.run(collect_explicitly, finished=results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=20_000)
+    threads.wait()
+    assert results == [0]  # the worker's collection did nothing
+    assert collected == []
+    gc.collect()  # the GUI thread's, as its timer does
+    assert collected == [threading.main_thread()]
