@@ -562,7 +562,9 @@ class MainWindow(QMainWindow):
         dataset = self.data_session.dataset
         if dataset is not None and self.data_session.source == self.editor.dataset:
             try:
-                task = plan(self.editor.architecture, dataset, self.editor.training)
+                task = plan(
+                    self.editor.architecture, dataset, self.editor.training, self.editor.summary
+                )
                 self.training_panel.form.show_plan(f"Loss: {task.loss_label}.")
                 self.training_panel.show_task(task.metric)
             except NnstudioError as e:
