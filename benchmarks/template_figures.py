@@ -2,8 +2,8 @@
 the figure its article reports: the figures the window gives as "expect about" beside each
 template's recipe (``resources/templates/index.json``, ``sample``).
 
-Each template is trained once, as the window's Train does (``core.training.loop.start``) with
-its template's settings and seed 0, and evaluated on its test set. A template whose recorded
+Each template is trained once, as the window's Train does (``run_training``), with its template's
+settings and seed 0, and evaluated on its test set. A template whose recorded
 ``sample`` figure is more than ``TOLERANCE`` away from what this run measures is reported, so
 the figures in the window stay true to what the app does.
 
@@ -20,7 +20,8 @@ import time
 from nnstudio.core import templates
 from nnstudio.core.articles import article_of
 from nnstudio.core.datasets import load_dataset
-from nnstudio.core.training.loop import Reporter, start
+from nnstudio.core.training.loop import Reporter
+from nnstudio.core.training.runner import run_training
 
 #: How far (in the metric's units) a measured figure may be from the recorded one.
 TOLERANCE = 0.02
@@ -29,7 +30,10 @@ TOLERANCE = 0.02
 def measure(template) -> dict:
     began = time.perf_counter()
     settings = template.training.replace(seed=0)
-    _, result = start(template.architecture, load_dataset(template.dataset), settings, Reporter())
+    dataset = load_dataset(template.dataset)
+    result = run_training(
+        template.architecture, dataset, settings, template.dataset, 1, Reporter()
+    ).result
     article = article_of(template.id)
     metric = article.metric if article else "accuracy"
     value = (result.test or {}).get(metric)

@@ -192,15 +192,18 @@ def core_side(template_id: str, epochs: int) -> dict:
     from nnstudio.core.summary import summarize
     from nnstudio.core.templates import template
     from nnstudio.core.training import loop
+    from nnstudio.core.training.runner import run_training
 
     t = template(template_id)
     clocked = _Clocked(loop.Reporter)
-    _, result = loop.start(
+    result = run_training(
         t.architecture,
         load_dataset(t.dataset),
         t.training.replace(epochs=epochs, seed=0),
+        t.dataset,
+        1,
         clocked.cls(),
-    )
+    ).result
     times = clocked.times
     figures = _figures(times["started"], times["ends"], result.duration, times["samples"])
     params = summarize(t.architecture).total_params

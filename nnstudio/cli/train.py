@@ -99,18 +99,19 @@ def run(args: argparse.Namespace) -> int:
         return fail(EXIT_INVALID, str(e))
     except DatasetError as e:
         return fail(EXIT_UNREADABLE, str(e))
-    return _train(project.architecture, source, settings, args, say, fail)
+    return _train(project, source, settings, args, say, fail)
 
 
-def _train(architecture, source, settings, args, say, fail) -> int:
+def _train(project, source, settings, args, say, fail) -> int:
     from nnstudio.cli.progress import LoadingProgress, TerminalProgress
     from nnstudio.core.datasets import DatasetCancelled, DatasetError, load_dataset, needs_download
     from nnstudio.core.datasets.downloads import KERAS_SETS
     from nnstudio.core.formatting import capitalized
     from nnstudio.core.summary import summarize
-    from nnstudio.core.training.loop import start
+    from nnstudio.core.training.runner import run_training
     from nnstudio.core.training.tasks import TrainingError
 
+    architecture = project.architecture
     summary = summarize(architecture)
     if not summary.ok:
         return fail(
@@ -141,9 +142,16 @@ def _train(architecture, source, settings, args, say, fail) -> int:
         f"{'random' if settings.seed is None else settings.seed}"
     )
     progress = TerminalProgress(sys.stderr)
+    run_id = max((run.id for run in project.runs), default=0) + 1
     try:
-        model, result = start(
-            architecture, dataset, settings, progress, tensorboard_dir=args.tensorboard
+        outcome = run_training(
+            architecture,
+            dataset,
+            settings,
+            source,
+            run_id,
+            progress,
+            tensorboard_dir=args.tensorboard,
         )
     except TrainingError as e:
         fixes = "; ".join(text for text, _ in e.fixes)
@@ -152,6 +160,7 @@ def _train(architecture, source, settings, args, say, fail) -> int:
             f"cannot train {architecture.name} on {dataset.name}: {e}"
             + (f" Fix: {fixes}." if fixes else ""),
         )
+    result, model = outcome.result, outcome.model
     say(
         capitalized(result.message) + f" in {result.duration:.1f} s "
         f"({result.samples_per_second:,.0f} samples/s), seed {result.seed}."
@@ -185,8 +194,28 @@ def _train(architecture, source, settings, args, say, fail) -> int:
             return fail(EXIT_INVALID, f"cannot save the model to {args.out}: {e}", report)
         say(f"Saved the model to {args.out}")
         report["out"] = str(Path(args.out))
+    recorded = _record_in_project(args.model, project, outcome)
+    if recorded:
+        say(recorded)
+        report["run"] = outcome.record.id
     if not result.ok:
         return fail(EXIT_INVALID, result.message, report)
     if args.json:
         print(json.dumps(report), flush=True)
     return EXIT_OK
+
+
+def _record_in_project(path: str, project, outcome) -> str:
+    """A project trained from the command line keeps the run, as the window's would (and the
+    weights it trained): what to say about it, or "" for an architecture file."""
+    from nnstudio.core.project import SUFFIX, save_project
+
+    if Path(path).suffix.lower() != SUFFIX:
+        return ""
+    weights = outcome.weights if outcome.weights is not None else project.weights
+    recorded = project.replace(runs=(*project.runs, outcome.record), weights=weights)
+    try:
+        save_project(recorded, path)
+    except OSError as e:
+        return f"The run could not be recorded in {path}: {e.strerror or e}"
+    return f"Recorded as run {outcome.record.id} in {Path(path).name}"

@@ -6,18 +6,17 @@ the core's TrainingControl, and the trained model kept for continuing, evaluatin
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
 from nnstudio.core.architecture import Architecture
-from nnstudio.core.datasets import Dataset
+from nnstudio.core.datasets import Dataset, DatasetSource
 from nnstudio.core.errors import NnstudioError
-from nnstudio.core.exporting.weights import model_from_weights, weights_of
+from nnstudio.core.exporting.weights import model_from_weights
 from nnstudio.core.project import Weights
-from nnstudio.core.summary import summarize
 from nnstudio.core.training.loop import Reporter, RunInfo, TrainingControl, TrainingResult
-from nnstudio.core.training.runs import RunRecord, now, thin
+from nnstudio.core.training.runner import RunOutcome, run_training
 from nnstudio.core.training.settings import TrainingSettings
 from nnstudio.gui.background import Threads, Worker
 
@@ -32,7 +31,6 @@ class _SignalReporter(Reporter):
 
     def __init__(self, worker: _Worker) -> None:
         self.worker = worker
-        self.batch_losses: list[float] = []
         self._last = 0.0
         self._pending: list[tuple[int, int, dict]] = []
 
@@ -40,7 +38,6 @@ class _SignalReporter(Reporter):
         self.worker.started.emit(info)
 
     def batch(self, epoch: int, step: int, logs: dict[str, float]) -> None:
-        self.batch_losses.append(logs["loss"])
         self._pending.append((epoch, step, logs))
         now_ = time.perf_counter()
         if now_ - self._last >= BATCH_INTERVAL:
@@ -59,18 +56,9 @@ class _SignalReporter(Reporter):
 
 
 @dataclass
-class Outcome:
-    """What a finished run leaves: the result, its record, the model and its weights."""
+class Outcome(RunOutcome):
+    """A run's (or an evaluation's) outcome, with the project it belongs to."""
 
-    result: TrainingResult
-    record: RunRecord | None = None
-    model: object | None = None
-    weights: Weights | None = None
-    evaluation: object | None = None
-    plan: object | None = None
-    architecture: Architecture | None = None
-    #: The learned weights as arrays (Keras' get_weights), for showing them.
-    values: list = field(default_factory=list)
     #: The project it belongs to (TrainingController.generation when it started).
     generation: int = 0
 
@@ -189,7 +177,7 @@ class TrainingController(QObject):
         architecture: Architecture,
         dataset: Dataset,
         settings: TrainingSettings,
-        dataset_source: dict,
+        dataset_source: DatasetSource,
         run_id: int,
         resume: bool = False,
     ) -> None:
@@ -200,40 +188,19 @@ class TrainingController(QObject):
         control = self._control = TrainingControl()
 
         def job(worker: _Worker) -> Outcome:
-            from nnstudio.core.training.evaluation import evaluate
-            from nnstudio.core.training.loop import new_seed, seeded_model, train
-            from nnstudio.core.training.tasks import plan
-
-            reporter = _SignalReporter(worker)
-            seed = settings.seed if settings.seed is not None else new_seed()
-            run_settings = settings.replace(seed=seed)
-            task = plan(architecture, dataset, run_settings)
-            model = self.model if continuing else None
-            if continuing and model is None and self._saved:
-                model = model_from_weights(*self._saved)
-            initial = self.epochs_done if continuing else 0
-            if model is None:
-                worker.message.emit("Building the model (TensorFlow loads the first time)…")
-                model = seeded_model(architecture, seed)
-            started = now()
-            result = train(model, dataset, run_settings, task, reporter, control, initial)
-            record = self._record(
-                run_id, started, architecture, dataset_source, run_settings, result, reporter
-            )
-            if not result.ok:
-                return Outcome(result, record)
-            evaluation = evaluate(model, dataset, task, run_settings)
-            weights = weights_of(model, architecture, result.epochs_done, dataset.class_names)
-            return Outcome(
-                result,
-                record,
-                model,
-                weights,
-                evaluation,
-                task,
+            outcome = run_training(
                 architecture,
-                list(model.get_weights()),
+                dataset,
+                settings,
+                dataset_source,
+                run_id,
+                _SignalReporter(worker),
+                control,
+                model=self.model if continuing else None,
+                saved=self._saved[1] if continuing and self._saved else None,
+                initial_epoch=self.epochs_done if continuing else 0,
             )
+            return Outcome(**vars(outcome))
 
         self._run(job)
 
@@ -259,25 +226,6 @@ class TrainingController(QObject):
             return Outcome(result, None, model, None, evaluation, task, architecture, values)
 
         self._run(job)
-
-    def _record(self, run_id, started, architecture, source, settings, result, reporter):
-        return RunRecord(
-            id=run_id,
-            started=started,
-            architecture=architecture.to_dict(),
-            dataset=source,
-            settings=settings.to_dict(),
-            status=result.status,
-            message=result.message,
-            epochs=result.epochs_done,
-            duration=result.duration,
-            samples_per_second=result.samples_per_second,
-            seed=result.seed,
-            params=summarize(architecture).total_params or 0,
-            history=result.history,
-            batch_losses=thin(reporter.batch_losses),
-            test=result.test,
-        )
 
     def _run(self, job) -> None:
         worker = _Worker(job, self.generation)

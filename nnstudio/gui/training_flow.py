@@ -137,7 +137,7 @@ class TrainingFlow(QObject):
             return
         ids = [run.id for run in self._editor.runs]
         self._controller.train(
-            arch, dataset, settings, self._editor.dataset.to_dict(), max(ids, default=0) + 1, resume
+            arch, dataset, settings, self._editor.dataset, max(ids, default=0) + 1, resume
         )
         self.message.emit("Training… (the window stays usable; Pause and Stop act between batches)")
 

@@ -18,15 +18,14 @@ X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
 @pytest.fixture(scope="module")
 def gate(keras, tmp_path_factory):
     """A project of the XOR network with trained weights, and what the model predicts."""
-    from nnstudio.core.exporting import weights_of
-    from nnstudio.core.training.loop import start
+    from nnstudio.core.training.runner import run_training
 
     arch = template("xor-network").architecture
     settings = TrainingSettings(epochs=2, batch_size=2, validation="none", seed=0)
     source = DatasetSource("xor")
-    model, result = start(arch, load_dataset(source), settings)
+    outcome = run_training(arch, load_dataset(source), settings, source)
+    model, weights = outcome.model, outcome.weights
     path = tmp_path_factory.mktemp("projects") / "gate.nnstudio"
-    weights = weights_of(model, arch, result.epochs_done)
     save_project(Project(arch, source, settings, weights=weights), path)
     return path, model.predict(X, verbose=0)
 

@@ -8,7 +8,7 @@ from nnstudio.cli import main
 from nnstudio.core import save_architecture, template
 from nnstudio.core.datasets import DatasetSource
 from nnstudio.core.exporting import read_info
-from nnstudio.core.project import Project, save_project
+from nnstudio.core.project import Project, load_project, save_project
 from nnstudio.core.resources import resource
 from nnstudio.core.training import TrainingSettings
 
@@ -94,9 +94,20 @@ def test_a_project_brings_its_dataset_and_settings(keras, capsys, tmp_path):
         Project(template("logic-gate-perceptron").architecture, DatasetSource("or"), settings), path
     )
     assert main(["train", str(path), "--json"]) == 0
-    report = last_json(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    report = last_json(captured.out)
     assert report["dataset"] == "OR gate"
     assert report["epochs"] == 2
+    # The run is recorded in the project, as the window records it, with its weights.
+    assert report["run"] == 1
+    assert "Recorded as run 1 in gate.nnstudio" in captured.err
+    project = load_project(path)
+    assert [run.id for run in project.runs] == [1]
+    assert project.runs[0].epochs == 2
+    assert project.weights is not None
+    assert project.weights.fits(project.architecture)
+    assert main(["train", str(path), "--epochs", "1", "--json"]) == 0
+    assert [run.id for run in load_project(path).runs] == [1, 2]
 
 
 def test_a_model_that_does_not_fit_the_dataset_gets_a_fix(keras, capsys):

@@ -410,28 +410,3 @@ def train(
         except Exception as e:
             reporter.message(f"evaluating on the test set failed: {_failure(e)}")
     return result
-
-
-def start(
-    architecture,
-    dataset: Dataset,
-    settings: TrainingSettings,
-    reporter: Reporter | None = None,
-    control: TrainingControl | None = None,
-    tensorboard_dir=None,
-):
-    """Plan, build and train a new model: (model, result). One seed, chosen here if the
-    settings leave it open, sets both the initial weights and the data order, and is
-    recorded with the result, so that the run can be reproduced.
-
-    Raises ``TrainingError`` (with fixes) if the model does not fit the dataset, or if
-    TensorBoard logs are asked for and cannot be written.
-    """
-    from nnstudio.core.training.tasks import plan
-
-    check_tensorboard(tensorboard_dir)
-    seed = settings.seed if settings.seed is not None else new_seed()
-    settings = settings.replace(seed=seed)
-    task = plan(architecture, dataset, settings)
-    model = seeded_model(architecture, seed)
-    return model, train(model, dataset, settings, task, reporter, control, 0, tensorboard_dir)

@@ -120,9 +120,7 @@ def output_fixes(arch: Architecture, dataset: Dataset) -> list[tuple[str, Edit]]
     return fixes
 
 
-def plan(
-    arch: Architecture, dataset: Dataset, settings: TrainingSettings, summary=None
-) -> Plan:
+def plan(arch: Architecture, dataset: Dataset, settings: TrainingSettings, summary=None) -> Plan:
     """How to train this model on this dataset; TrainingError with fixes if it cannot.
     ``summary``: the architecture's, where the caller has it (the window's, after an edit)."""
     summary = summary if summary is not None else summarize(arch)

@@ -28,7 +28,7 @@ def small_cnn(name="Small CNN"):
 def trained(keras):
     """A CNN after one epoch on 1,000 MNIST images; its project; 200 real test images."""
     from nnstudio.core.exporting import model_info, weights_of
-    from nnstudio.core.training.loop import start
+    from nnstudio.core.training.runner import run_training
 
     sample = load_dataset("mnist-sample")
     dataset = dataclasses.replace(
@@ -40,7 +40,8 @@ def trained(keras):
     )
     arch = small_cnn()
     settings = TrainingSettings(epochs=1, validation="none", seed=0)
-    model, result = start(arch, dataset, settings)
+    outcome = run_training(arch, dataset, settings, dataset.source)
+    model, result = outcome.model, outcome.result
     assert result.status == "completed"
     info = model_info(arch, dataset.source, settings, dataset)
     weights = weights_of(model, arch, result.epochs_done)
@@ -76,13 +77,14 @@ def faces(keras):
     """A CNN trained for one epoch on a few toy faces: classes "Angry" to "Neutral"."""
     from nnstudio.core.datasets import DatasetSource
     from nnstudio.core.exporting import model_info
-    from nnstudio.core.training.loop import start
+    from nnstudio.core.training.runner import run_training
 
     source = DatasetSource("toy-faces", options={"per_class": 20, "test_per_class": 5})
     dataset = load_dataset(source)
     arch = faces_cnn()
     settings = TrainingSettings(epochs=1, batch_size=32, validation="none", seed=0)
-    model, result = start(arch, dataset, settings)
+    outcome = run_training(arch, dataset, settings, dataset.source)
+    model, result = outcome.model, outcome.result
     assert result.status == "completed"
     info = model_info(arch, source, settings, dataset)
     x = info.prepare(dataset.x_test)

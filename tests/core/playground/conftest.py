@@ -55,10 +55,11 @@ def _small(dataset, n_train):
 
 def _train(arch, dataset):
     from nnstudio.core.exporting import model_info, weights_of
-    from nnstudio.core.training.loop import start
+    from nnstudio.core.training.runner import run_training
 
     settings = TrainingSettings(epochs=1, validation="none", seed=0)
-    model, result = start(arch, dataset, settings)
+    outcome = run_training(arch, dataset, settings, dataset.source)
+    model, result = outcome.model, outcome.result
     assert result.status == "completed", result.message
     info = model_info(arch, dataset.source, settings, dataset)
     weights = weights_of(model, arch, result.epochs_done)
