@@ -17,7 +17,6 @@ from nnstudio.core.architecture import Architecture, LayerConfig, Shape
 from nnstudio.core.document import Document
 from nnstudio.core.edits import (
     Batch,
-    Edit,
     Fix,
     InsertLayer,
     MoveLayer,
@@ -28,13 +27,15 @@ from nnstudio.core.edits import (
     SetParameter,
 )
 from nnstudio.core.project import Project
+from nnstudio.core.session import Session, SetDataset, SetImages, SetResults, SetRuns, SetTraining
 from nnstudio.core.summary import Summary
-from nnstudio.gui.undo import AttributeCommand, EditCommand
+from nnstudio.gui.undo import EditCommand
 
 
 class Editor(QObject):
-    """The project being edited: the architecture as an evented document, the dataset and
-    training settings, the runs and trained weights, and the undo stack."""
+    """The window's side of the project under edit: the core's Session (architecture, dataset,
+    settings, runs, weights, images), its events as Qt signals, and the undo stack that wraps
+    its edits."""
 
     #: A different project was loaded (the undo history starts afresh).
     project_replaced = Signal()
@@ -50,16 +51,16 @@ class Editor(QObject):
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.document = Document(project.architecture)
-        self.dataset = project.dataset
-        self.training = project.training
-        self.runs = project.runs
-        self.weights = project.weights
-        self.template = project.template
-        self.images = project.images
+        self.session = Session(project)
+        for name in (
+            "dataset_changed",
+            "training_changed",
+            "runs_changed",
+            "images_changed",
+        ):
+            getattr(self.session, name).connect(getattr(self, name).emit)
+        self.session.replaced.connect(self.project_replaced.emit)
         self.undo_stack = QUndoStack(self)
-        #: True while load() tells the views about another project.
-        self.replacing = False
         self._sessions = count(1)
         self._unsaved_results = False
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -67,24 +68,49 @@ class Editor(QObject):
     # State -------------------------------------------------------------------------------
 
     @property
+    def document(self) -> Document:
+        return self.session.document
+
+    @property
     def architecture(self) -> Architecture:
-        return self.document.architecture
+        return self.session.architecture
 
     @property
     def summary(self) -> Summary:
-        return self.document.summary
+        return self.session.summary
 
     @property
     def project(self) -> Project:
-        return Project(
-            self.architecture,
-            self.dataset,
-            self.training,
-            self.runs,
-            self.weights,
-            self.template,
-            self.images,
-        )
+        return self.session.project
+
+    @property
+    def dataset(self):
+        return self.session.dataset
+
+    @property
+    def training(self):
+        return self.session.training
+
+    @property
+    def runs(self):
+        return self.session.runs
+
+    @property
+    def weights(self):
+        return self.session.weights
+
+    @property
+    def template(self):
+        return self.session.template
+
+    @property
+    def images(self):
+        return self.session.images
+
+    @property
+    def replacing(self) -> bool:
+        """True while another project is being announced (load)."""
+        return self.session.replacing
 
     @property
     def modified(self) -> bool:
@@ -101,55 +127,49 @@ class Editor(QObject):
 
     def load(self, project: Project) -> None:
         """Replace the project; the undo history starts afresh and counts as saved."""
-        self.dataset, self.training = project.dataset, project.training
-        self.runs, self.weights = project.runs, project.weights
-        self.template, self.images = project.template, project.images
         self.undo_stack.clear()
-        self.document.replace(project.architecture)
+        self._unsaved_results = False
+        self.undo_stack.setClean()
+        self.session.load(project)
         self.mark_saved()
-        self.replacing = True
-        try:
-            self.project_replaced.emit()
-            self.dataset_changed.emit()
-            self.training_changed.emit()
-            self.runs_changed.emit()
-        finally:
-            self.replacing = False
+
+    def _unsaved(self, edit) -> None:
+        """Apply an edit that is not undone (a run recorded, an image opened) but unsaved."""
+        self.session.apply(edit)
+        self._unsaved_results = True
+        self.modified_changed.emit(True)
 
     def record_results(self, runs, weights) -> None:
         """Keep a finished run (and the weights it trained): not undoable, but unsaved."""
-        self.runs, self.weights = tuple(runs), weights
-        self._unsaved_results = True
-        self.runs_changed.emit()
-        self.modified_changed.emit(True)
+        self._unsaved(SetResults(tuple(runs), weights))
 
     def set_images(self, images) -> None:
         """The Playground's images changed: not undoable (like a run), but unsaved."""
         images = tuple(images)
         if images != self.images:
-            self.images = images
-            self._unsaved_results = True
-            self.images_changed.emit()
-            self.modified_changed.emit(True)
+            self._unsaved(SetImages(images))
 
     def set_dataset(self, source) -> None:
         """Choose the dataset (undoable)."""
         if source != self.dataset:
-            self.undo_stack.push(AttributeCommand(self, "dataset", source, "Choose dataset"))
+            self.push(SetDataset(source), "Choose dataset")
 
     def set_training(self, settings, session: int = 0) -> None:
         """Change the training settings (undoable; typing in one field is one step)."""
         if settings != self.training:
-            self.undo_stack.push(
-                AttributeCommand(self, "training", settings, "Change training settings", session)
-            )
+            merge = ("training", session) if session else None
+            self.push(SetTraining(settings), "Change training settings", merge)
+
+    def delete_runs(self, kept, text: str) -> None:
+        """Keep only these runs (undoable)."""
+        self.push(SetRuns(tuple(kept)), text)
 
     def new_session(self) -> int:
         """A new merge session: edits of one field merge only within one session."""
         return next(self._sessions)
 
-    def push(self, edit: Edit, text: str, merge_key: Hashable = None) -> None:
-        self.undo_stack.push(EditCommand(self.document, edit, text, merge_key))
+    def push(self, edit, text: str, merge_key: Hashable = None) -> None:
+        self.undo_stack.push(EditCommand(self.session, edit, text, merge_key))
 
     # Layers ------------------------------------------------------------------------------
 

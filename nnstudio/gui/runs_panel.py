@@ -27,7 +27,6 @@ from nnstudio.core.jsonfile import write_atomic
 from nnstudio.core.training.runs import differences, history_csv
 from nnstudio.gui import dialogs
 from nnstudio.gui.editor import Editor
-from nnstudio.gui.undo import AttributeCommand
 
 METRICS = ("val_accuracy", "accuracy", "val_loss", "loss", "val_mae", "mae", "learning_rate")
 
@@ -237,6 +236,4 @@ class RunsPanel(QWidget):
         doomed = {item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()}
         if doomed:
             kept = tuple(run for run in self._editor.runs if run.id not in doomed)
-            self._editor.undo_stack.push(
-                AttributeCommand(self._editor, "runs", kept, f"Delete {len(doomed)} run(s)")
-            )
+            self._editor.delete_runs(kept, f"Delete {len(doomed)} run(s)")

@@ -10,26 +10,30 @@ from collections.abc import Hashable
 
 from PySide6.QtGui import QUndoCommand
 
-from nnstudio.core.document import Document
-from nnstudio.core.edits import Edit
-
 _MERGE_ID = 1
 
 
 class EditCommand(QUndoCommand):
-    def __init__(self, document: Document, edit: Edit, text: str, merge_key: Hashable = None):
+    """A core edit on the undo stack: of the architecture or of the project (``target`` is the
+    Session, or a Document for the architecture alone)."""
+
+    def __init__(self, target, edit, text: str, merge_key: Hashable = None):
         super().__init__(text)
-        self._document = document
+        self._target = target
         self._edit = edit
-        self._inverse: Edit | None = None
-        self._before = document.architecture
+        self._inverse = None
+        self._before = self._state()
         self.merge_key = merge_key
 
+    def _state(self):
+        target = self._target
+        return target.project if hasattr(target, "project") else target.architecture
+
     def redo(self) -> None:
-        self._inverse = self._document.apply(self._edit)
+        self._inverse = self._target.apply(self._edit)
 
     def undo(self) -> None:
-        self._document.apply(self._inverse)
+        self._target.apply(self._inverse)
 
     def id(self) -> int:
         return _MERGE_ID if self.merge_key is not None else -1
@@ -39,39 +43,5 @@ class EditCommand(QUndoCommand):
             return False
         # Keep the inverse of the first edit: undo restores the state before typing began.
         self._edit = other._edit
-        self.setObsolete(self._document.architecture == self._before)
-        return True
-
-
-class AttributeCommand(QUndoCommand):
-    """Set an attribute of the editor (the dataset, the training settings) and announce it."""
-
-    def __init__(self, editor, name: str, value, text: str, session: int | None = None):
-        super().__init__(text)
-        self._editor = editor
-        self._name = name
-        self._new = value
-        self._old = getattr(editor, name)
-        self._session = session
-
-    def _set(self, value) -> None:
-        setattr(self._editor, self._name, value)
-        getattr(self._editor, f"{self._name}_changed").emit()
-
-    def redo(self) -> None:
-        self._set(self._new)
-
-    def undo(self) -> None:
-        self._set(self._old)
-
-    def id(self) -> int:
-        return _MERGE_ID + 1 if self._session else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, AttributeCommand):
-            return False
-        if (other._name, other._session) != (self._name, self._session):
-            return False
-        self._new = other._new
-        self.setObsolete(self._new == self._old)
+        self.setObsolete(self._state() == self._before)
         return True
