@@ -17,35 +17,25 @@ from nnstudio.core.datasets.base import (
     DatasetError,
     DatasetSource,
     Progress,
-    csv_header,
     never_cancelled,
     no_progress,
 )
-from nnstudio.core.datasets.bundled import SAMPLES, load_sample
-from nnstudio.core.datasets.downloads import (
-    KERAS_SETS,
-    download_size_mb,
-    is_cached,
-    load_keras_set,
-    needs_download,
-)
-from nnstudio.core.datasets.synthetic import (
-    FUNCTION_DEFAULTS,
-    GATES,
-    function_dataset,
-    gate_dataset,
-    toy_faces_dataset,
-)
+from nnstudio.core.datasets.downloads import download_size_mb, is_cached, needs_download
+from nnstudio.core.datasets.kinds import KINDS, kind
+from nnstudio.core.datasets.synthetic import FUNCTION_DEFAULTS
 
 __all__ = [
     "BUILTIN",
+    "FILE_KINDS",
     "FUNCTION_DEFAULTS",
+    "KINDS",
     "Dataset",
     "DatasetCancelled",
     "DatasetError",
     "DatasetSource",
     "download_size_mb",
     "is_cached",
+    "kind",
     "load_dataset",
     "needs_download",
     "shape_it_reads_at",
@@ -53,17 +43,9 @@ __all__ = [
 ]
 
 #: The built-in datasets, in the order the dataset panel lists them: name -> title.
-BUILTIN: dict[str, str] = {
-    "mnist-sample": "MNIST sample (bundled)",
-    "fashion-mnist-sample": "Fashion-MNIST sample (bundled)",
-    "mnist": "MNIST, full (download, 11.5 MB)",
-    "fashion-mnist": "Fashion-MNIST, full (download, 30 MB)",
-    "cifar10": "CIFAR-10 (download, 163 MB)",
-    "toy-faces": "Toy faces, 7 emotions (synthetic)",
-    **{name: f"{title} gate" for name, (title, _, _) in GATES.items()},
-    "function": "A function y = f(x)",
-}
-FILE_KINDS = ("folder", "fer-csv", "image-csv")
+BUILTIN: dict[str, str] = {k.name: k.title for k in KINDS if not k.file}
+#: The kinds of the person's own files (a folder, CSVs), in the order the panel lists them.
+FILE_KINDS = tuple(k.name for k in KINDS if k.file)
 
 
 def shape_it_reads_at(source: DatasetSource, input_shape) -> tuple | None:
@@ -71,7 +53,7 @@ def shape_it_reads_at(source: DatasetSource, input_shape) -> tuple | None:
     matter: image folders and CSVs of image files are read at the size and colour of a model
     that takes images (unless their options fix both), so another input shape means reading
     them again."""
-    if source.name not in ("folder", "image-csv") or input_shape is None:
+    if input_shape is None or not kind(source.name).reads_at_model_size:
         return None
     if "size" in source.options and "color" in source.options:
         return None
@@ -85,7 +67,7 @@ def load_dataset(
     progress: Progress = no_progress,
     cancelled: Cancelled = never_cancelled,
 ) -> Dataset:
-    """Load a dataset into memory.
+    """Load a dataset into memory (each kind of dataset loads itself: ``datasets.kinds``).
 
     ``input_shape`` (without the batch axis) is the model's, when one is known: image folders
     and CSVs of images are read at the model's size and colour. Raises ``DatasetError`` with
@@ -93,32 +75,10 @@ def load_dataset(
     """
     if isinstance(source, str):
         source = source_from_text(source)
-    name = source.name
-    if name in SAMPLES:
-        return load_sample(name)
-    if name in KERAS_SETS:
-        return load_keras_set(source, progress, cancelled)
-    if name == "toy-faces":
-        return toy_faces_dataset(source)
-    if name in GATES:
-        return gate_dataset(source)
-    if name == "function":
-        return function_dataset(source)
-    if name in FILE_KINDS and not source.path:
-        raise DatasetError(f"a {name} dataset needs a path")
-    if name == "folder":
-        from nnstudio.core.datasets.folders import folder_dataset
-
-        return folder_dataset(source, input_shape, progress, cancelled)
-    if name == "fer-csv":
-        from nnstudio.core.datasets.tables import fer_csv_dataset
-
-        return fer_csv_dataset(source, progress, cancelled)
-    if name == "image-csv":
-        from nnstudio.core.datasets.tables import image_csv_dataset
-
-        return image_csv_dataset(source, input_shape, progress, cancelled)
-    raise DatasetError(f"unknown dataset {name!r}; {_known()}")
+    dataset_kind = kind(source.name)
+    if dataset_kind.file and not source.path:
+        raise DatasetError(f"a {source.name} dataset needs a path")
+    return dataset_kind.load(source, input_shape, progress, cancelled)
 
 
 def _known() -> str:
@@ -127,30 +87,17 @@ def _known() -> str:
 
 def source_from_text(text: str, **options) -> DatasetSource:
     """A source from what a person types: a built-in name, or a path whose kind is guessed
-    from what it is (a folder, a FER2013 CSV, a CSV of image files, an mnist.npz, ...)."""
+    from what it is (a folder, a FER2013 CSV, a CSV of image files, an mnist.npz, ...): the
+    first kind that recognises it, the full datasets' own files before any folder."""
     name = text.strip().lower()
     if name in BUILTIN:
         return DatasetSource(name, options=options)
     path = Path(text).expanduser()
     if not path.exists():
         raise DatasetError(f"{text!r} is neither a dataset name nor an existing path; {_known()}")
-    resolved = str(path.resolve())
-    if path.is_dir():
-        if (path / "train-images-idx3-ubyte.gz").exists():
-            return DatasetSource("fashion-mnist", resolved, options)
-        return DatasetSource("folder", resolved, options)
-    if path.suffix.lower() == ".npz":
-        return DatasetSource("mnist", resolved, options)
-    if path.name.lower().endswith((".tar.gz", ".tgz")):
-        return DatasetSource("cifar10", resolved, options)
-    try:
-        header = csv_header(path)
-    except DatasetError:
-        header = []  # not a text file: not a dataset either, said below
-    if "pixels" in header:
-        return DatasetSource("fer-csv", resolved, options)
-    if "label" in header:
-        return DatasetSource("image-csv", resolved, options)
+    for candidate in KINDS:
+        if candidate.recognise is not None and candidate.recognise(path):
+            return DatasetSource(candidate.name, str(path.resolve()), options)
     raise DatasetError(
         f"{path.name}: not a dataset nnstudio can read (an image folder, a FER2013 CSV, a CSV of "
         "filename,label, an mnist.npz or Fashion-MNIST's .gz files)"

@@ -4,48 +4,24 @@ samples, the Keras sets, gates and functions are known without loading a byte)."
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import numpy as np
 
 from nnstudio.core.architecture import Architecture
-from nnstudio.core.datasets import Dataset, DatasetError, DatasetSource, load_dataset
-from nnstudio.core.datasets.bundled import SAMPLES
-from nnstudio.core.datasets.downloads import KERAS_SETS
-from nnstudio.core.datasets.synthetic import GATES
+from nnstudio.core.datasets import KINDS, Dataset, DatasetError, DatasetSource, kind, load_dataset
 from nnstudio.core.exporting.metadata import ModelInfo
-from nnstudio.core.expressions import ExpressionError, parse_expression
 from nnstudio.core.summary import summarize
 from nnstudio.core.training.settings import TrainingSettings
 from nnstudio.core.training.tasks import Plan, TrainingError, plan
 
 #: Datasets of uint8 images, which the training pipeline divides by 255.
-IMAGE_SOURCES = frozenset({*SAMPLES, *KERAS_SETS, "toy-faces", "folder", "fer-csv", "image-csv"})
+IMAGE_SOURCES = frozenset(k.name for k in KINDS if k.images)
 
 
 def _known(source: DatasetSource) -> tuple[str, tuple[str, ...]] | None:
     """(title, class names) of a source, if known without loading it."""
-    name = source.name
-    if name in SAMPLES:
-        return SAMPLES[name][0], SAMPLES[name][2]
-    if name in KERAS_SETS:
-        return KERAS_SETS[name].title, KERAS_SETS[name].classes
-    if name in GATES:
-        return f"{GATES[name][0]} gate", ("0", "1")
-    if name == "function":
-        text = str(source.options.get("expression", "2*x+1"))
-        with contextlib.suppress(ExpressionError):
-            text = parse_expression(text).text
-        return f"f(x) = {text}", ()
-    if name in ("toy-faces", "fer-csv"):
-        from nnstudio.core.toy_faces import EMOTIONS  # imports Pillow
-
-        faces = tuple(e.capitalize() for e in EMOTIONS)
-        return (
-            "Toy faces (synthetic)" if name == "toy-faces" else Path(source.path or "").stem
-        ), faces
-    return None
+    return kind(source.name).known(source)
 
 
 def _loaded(source: DatasetSource, architecture: Architecture) -> tuple[str, tuple[str, ...]]:
