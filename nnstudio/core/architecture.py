@@ -1,15 +1,30 @@
-"""Architectures: a named input shape and a stack of layers, and their JSON file format.
+"""Architectures: a network's inputs, its layers and how they connect, and their JSON format.
 
-The file format is human-readable JSON::
+The file format is human-readable JSON. A stack of layers, each taking the one before it, is
+written as it always was::
 
-    {"format": "nnstudio-architecture", "version": 1, "name": "MNIST CNN",
+    {"format": "nnstudio-architecture", "version": 2, "name": "MNIST CNN",
      "input_shape": [28, 28, 1],
      "layers": [{"type": "Conv2D", "filters": 32, "kernel_size": [3, 3], "activation": "relu"},
                 ...]}
 
+A graph (a skip connection, branches, several inputs or outputs) names what each layer takes::
+
+    {"format": "nnstudio-architecture", "version": 2, "name": "Residual block",
+     "inputs": [{"name": "image", "shape": [28, 28, 1]}],
+     "layers": [{"type": "Conv2D", "name": "a", "filters": 8, "kernel_size": 3,
+                 "padding": "same", "inputs": ["image"]},
+                {"type": "Conv2D", "name": "b", "filters": 8, "kernel_size": 3,
+                 "padding": "same", "inputs": ["a"]},
+                {"type": "Add", "name": "sum", "inputs": ["a", "b"]}, ...],
+     "outputs": ["dense"]}
+
 ``type`` is the Keras class name, the other keys are Keras constructor arguments (an omitted one
-means the Keras default) plus an optional ``name``. Unknown keys are errors, never dropped.
-Older versions are migrated step by step (``MIGRATIONS``); later ones are refused.
+means the Keras default) plus an optional ``name`` and ``inputs`` (the names of the layers or
+model inputs it takes; without it, the layer before it, or the first input). ``outputs`` names
+the layers whose outputs the model gives (the last layer without it). Unknown keys are errors,
+never dropped. Older versions are migrated step by step (``MIGRATIONS``: version 1 had stacks
+only, which read as they are); later ones are refused.
 
 Architectures are immutable values: edits return a new architecture (see ``edits.py``).
 """
@@ -32,12 +47,23 @@ from nnstudio.core.params import show
 
 FORMAT = "nnstudio-architecture"
 #: The version this nnstudio writes, and the latest it reads.
-VERSION = 1
-#: ``MIGRATIONS[n]`` turns a version-n document into a version-(n+1) one.
-MIGRATIONS: dict[int, Any] = {}
+VERSION = 2
 
-_TOP_KEYS = {"format", "version", "name", "description", "input_shape", "layers"}
-_REQUIRED_TOP_KEYS = ("format", "version", "input_shape", "layers")
+
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 knew stacks only: each layer took the one before it, as it does without
+    ``inputs`` in version 2."""
+    return dict(doc, version=2)
+
+
+#: ``MIGRATIONS[n]`` turns a version-n document into a version-(n+1) one.
+MIGRATIONS: dict[int, Any] = {1: _v1_to_v2}
+
+_TOP_KEYS = {"format", "version", "name", "description", "input_shape", "inputs", "layers",
+             "outputs"}  # fmt: skip
+_REQUIRED_TOP_KEYS = ("format", "version", "layers")
+#: Keras' name for a model's first input, when it has none of its own.
+DEFAULT_INPUT_NAME = "input_layer"
 
 Shape = tuple[int | None, ...]
 
@@ -48,23 +74,31 @@ def _freeze(params: Mapping[str, Any]) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class LayerConfig:
-    """One layer of a stack: its Keras type, every parameter value, and an optional name."""
+    """One layer: its Keras type, every parameter value, an optional name, and what it takes:
+    the names of the layers or model inputs it is connected to (none: the layer before it)."""
 
     type: str
     params: Mapping[str, Any] = field(default_factory=dict)
     name: str | None = None
+    inputs: tuple[str, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "params", _freeze(self.params))
+        object.__setattr__(self, "inputs", tuple(self.inputs))
 
     @classmethod
-    def create(cls, type: str, name: str | None = None, **params: Any) -> LayerConfig:
+    def create(
+        cls, type: str, name: str | None = None, inputs: Iterable[str] = (), **params: Any
+    ) -> LayerConfig:
         """A layer with the given parameters; the others take their Keras defaults.
 
         >>> LayerConfig.create("Dense", units=10, activation="softmax").params["use_bias"]
         True
         """
-        return parse_layer({"type": type, **params, **({"name": name} if name else {})})
+        raw = {"type": type, **params, **({"name": name} if name else {})}
+        if inputs:
+            raw["inputs"] = list(inputs)
+        return parse_layer(raw)
 
     @classmethod
     def new(cls, type: str) -> LayerConfig:
@@ -88,6 +122,9 @@ class LayerConfig:
     def with_name(self, name: str | None) -> LayerConfig:
         return replace(self, name=name or None)
 
+    def with_inputs(self, inputs: Iterable[str]) -> LayerConfig:
+        return replace(self, inputs=tuple(inputs))
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this layer, without parameters left at their Keras default."""
         out: dict[str, Any] = {"type": self.type}
@@ -97,6 +134,8 @@ class LayerConfig:
             value = self.params[p.name]
             if p.required or value != p.default:
                 out[p.name] = p.to_json(value)
+        if self.inputs:
+            out["inputs"] = list(self.inputs)
         return out
 
     def describe(self) -> str:
@@ -112,24 +151,72 @@ class LayerConfig:
 
 
 @dataclass(frozen=True)
+class ModelInput:
+    """One of a model's inputs: its name and the shape of one sample (no batch axis)."""
+
+    name: str
+    shape: Shape
+
+    def __post_init__(self):
+        object.__setattr__(self, "shape", tuple(self.shape))
+
+
+@dataclass(frozen=True)
 class Architecture:
-    """A Keras Sequential model as data: a name, an input shape and a stack of layers."""
+    """A Keras model as data: a name, its inputs (the first one's shape as ``input_shape``),
+    its layers and how they connect, and its outputs. Without connections it is a stack, a
+    Keras Sequential model; with them, a graph, a functional model."""
 
     name: str
     input_shape: Shape
     layers: tuple[LayerConfig, ...] = ()
     description: str = ""
+    #: The first input's name ("": Keras' own, "input_layer").
+    input_name: str = ""
+    #: Inputs after the first, for a model that takes several.
+    more_inputs: tuple[ModelInput, ...] = ()
+    #: The names of the layers whose outputs the model gives, in order (none: the last one).
+    outputs: tuple[str, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "input_shape", tuple(self.input_shape))
         object.__setattr__(self, "layers", tuple(self.layers))
+        object.__setattr__(self, "more_inputs", tuple(self.more_inputs))
+        object.__setattr__(self, "outputs", tuple(self.outputs))
+
+    @property
+    def inputs(self) -> tuple[ModelInput, ...]:
+        first = ModelInput(self.input_name or DEFAULT_INPUT_NAME, self.input_shape)
+        return (first, *self.more_inputs)
+
+    @property
+    def is_stack(self) -> bool:
+        """Each layer takes the one before it, from one input to the last layer: a Keras
+        Sequential model (as every architecture of version 1 was)."""
+        return (
+            not self.more_inputs
+            and not self.outputs
+            and not self.input_name
+            and all(not layer.inputs for layer in self.layers)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": self.name}
         if self.description:
             out["description"] = self.description
-        out["input_shape"] = list(self.input_shape)
-        out["layers"] = [layer.to_dict() for layer in self.layers]
+        if self.is_stack:
+            out["input_shape"] = list(self.input_shape)
+            out["layers"] = [layer.to_dict() for layer in self.layers]
+            return out
+        out["inputs"] = [{"name": i.name, "shape": list(i.shape)} for i in self.inputs]
+        # In a graph every layer is written with its name, which the others refer to: an
+        # automatic name would change when a layer of the same type is added before it.
+        out["layers"] = [
+            {**layer.to_dict(), "name": name}
+            for layer, name in zip(self.layers, self.layer_names(), strict=True)
+        ]
+        if self.outputs:
+            out["outputs"] = list(self.outputs)
         return out
 
     def layer_names(self) -> tuple[str, ...]:
@@ -142,16 +229,19 @@ class Architecture:
         return replace(self, **changes)
 
     def fingerprint(self) -> str:
-        """Identifies what trained weights depend on: input, layer names, types, parameters
-        (not the model's name or description). Weights saved for another fingerprint do not
-        fit this model."""
-        doc = {
+        """Identifies what trained weights depend on: inputs, layer names, types, parameters
+        and connections (not the model's name or description). Weights saved for another
+        fingerprint do not fit this model."""
+        doc: dict[str, Any] = {
             "input_shape": list(self.input_shape),
             "layers": [
                 {**layer.to_dict(), "name": name}
                 for layer, name in zip(self.layers, self.layer_names(), strict=True)
             ],
         }
+        if not self.is_stack:  # stacks keep the fingerprints their saved weights were given
+            doc["inputs"] = [[i.name, list(i.shape)] for i in self.inputs]
+            doc["outputs"] = list(self.outputs)
         text = json.dumps(doc, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -218,7 +308,7 @@ def parse_layer(raw: Any, where: str = "layer") -> LayerConfig:
     if name is not None and not isinstance(name, str):
         raise _fail(f"{where}: name must be a string; received {show(name)}")
     known = spec.param_map
-    unknown = [k for k in raw if k not in known and k not in ("type", "name")]
+    unknown = [k for k in raw if k not in known and k not in ("type", "name", "inputs")]
     if unknown:
         allowed = ", ".join(known) or "none besides name"
         raise _fail(f"{where}: unknown parameter {show(unknown[0])}; {type_} takes: {allowed}")
@@ -236,7 +326,15 @@ def parse_layer(raw: Any, where: str = "layer") -> LayerConfig:
             params[p.name] = p.parse(raw[p.name])
         except ValueError as e:
             raise _fail(f"{where}: {p.name} {e}") from None
-    return LayerConfig(type_, params, name or None)
+    return LayerConfig(type_, params, name or None, _names(raw.get("inputs", []), where))
+
+
+def _names(raw: Any, where: str) -> tuple[str, ...]:
+    """A list of layer (or input) names."""
+    if not isinstance(raw, list | tuple) or not all(isinstance(n, str) and n for n in raw):
+        raise _fail(f'{where}: inputs must be a list of names, such as ["conv2d"]; '
+                    f"received {show(raw)}")  # fmt: skip
+    return tuple(raw)
 
 
 def _suggest_type(type_: str) -> str:
@@ -267,6 +365,27 @@ def migrate(doc: dict[str, Any]) -> dict[str, Any]:
     return versions.migrate(doc, VERSION, MIGRATIONS, "architecture", ArchitectureFormatError)
 
 
+def _parse_inputs(raw: Any) -> tuple[ModelInput, ...]:
+    if not isinstance(raw, list | tuple) or not raw:
+        raise _fail(
+            'inputs must be a list of objects such as {"name": "image", "shape": [28, 28, 1]}; '
+            f"received {show(raw)}"
+        )
+    out = []
+    for item in raw:
+        if (
+            not isinstance(item, Mapping)
+            or not isinstance(item.get("name"), str)
+            or not item["name"]
+        ):
+            raise _fail(f"each input needs a name and a shape; received {show(item)}")
+        unknown = [k for k in item if k not in ("name", "shape")]
+        if unknown:
+            raise _fail(f"input {item['name']}: unknown key {show(unknown[0])}")
+        out.append(ModelInput(item["name"], _parse_input_shape(item.get("shape"))))
+    return tuple(out)
+
+
 def architecture_from_dict(doc: Any) -> Architecture:
     """Validate a JSON document and return its architecture (ArchitectureFormatError if not)."""
     if not isinstance(doc, Mapping):
@@ -288,9 +407,18 @@ def architecture_from_dict(doc: Any) -> Architecture:
     for key, value in (("name", name), ("description", description)):
         if not isinstance(value, str):
             raise _fail(f"{key} must be a string; received {show(value)}")
-    input_shape = _parse_input_shape(doc["input_shape"])
+    if "inputs" in doc and "input_shape" in doc:
+        raise _fail('give either "input_shape" (one input) or "inputs" (named), not both')
+    if "inputs" in doc:
+        first, *more = _parse_inputs(doc["inputs"])
+        input_shape, input_name = first.shape, first.name
+    elif "input_shape" in doc:
+        input_shape, input_name, more = _parse_input_shape(doc["input_shape"]), "", []
+    else:
+        raise _fail('the architecture has no "input_shape" (or "inputs")')
     layers = doc["layers"]
     if not isinstance(layers, list | tuple):
         raise _fail(f"layers must be a list of layer objects; received {show(layers)}")
     parsed = tuple(parse_layer(raw, f"layer {i}") for i, raw in enumerate(layers))
-    return Architecture(name, input_shape, parsed, description)
+    outputs = _names(doc.get("outputs", []), "outputs") if "outputs" in doc else ()
+    return Architecture(name, input_shape, parsed, description, input_name, tuple(more), outputs)

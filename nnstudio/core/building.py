@@ -6,6 +6,7 @@ from typing import Any
 
 from nnstudio.core import backend
 from nnstudio.core.architecture import Architecture, LayerConfig
+from nnstudio.core.catalogue import LayerType
 from nnstudio.core.errors import InvalidArchitectureError
 from nnstudio.core.summary import safe_name, summarize
 
@@ -15,9 +16,20 @@ def keras_arguments(layer: LayerConfig) -> dict[str, Any]:
     return {p.name: p.to_keras(layer.params[p.name]) for p in layer.spec.params}
 
 
+def keras_class(keras, spec: LayerType):
+    """The Keras class of a layer type: in ``keras.layers``, or the applications' own module."""
+    path = spec.keras_class
+    if not path:
+        return getattr(keras.layers, spec.name)
+    import importlib
+
+    module, _, cls = path.partition(":")
+    return getattr(importlib.import_module(module), cls)
+
+
 def keras_layer(keras, layer: LayerConfig, name: str):
     """A new Keras layer object for a layer of the stack."""
-    return getattr(keras.layers, layer.type)(**keras_arguments(layer), name=name)
+    return keras_class(keras, layer.spec)(**keras_arguments(layer), name=name)
 
 
 def model_name(arch: Architecture) -> str:
@@ -29,7 +41,8 @@ def model_name(arch: Architecture) -> str:
 
 
 def build_model(arch: Architecture):
-    """The uncompiled ``keras.Sequential`` model of a valid architecture.
+    """The uncompiled Keras model of a valid architecture: a ``keras.Sequential`` for a stack,
+    a functional ``keras.Model`` (with the same input and layer names) for a graph.
 
     Its own ``summary()`` agrees with ``summarize(arch)``: same layer names, output shapes and
     parameter counts. Raises ``InvalidArchitectureError`` if the architecture has errors.
@@ -38,10 +51,32 @@ def build_model(arch: Architecture):
     if not summary.ok:
         raise InvalidArchitectureError(summary.errors)
     keras = backend.keras()
+    if not arch.is_stack:
+        return _functional(keras, arch)
     layers = [keras.Input(shape=arch.input_shape)]
     for layer, name in zip(arch.layers, arch.layer_names(), strict=True):
         layers.append(keras_layer(keras, layer, name))
     return keras.Sequential(layers, name=model_name(arch))
+
+
+def _functional(keras, arch: Architecture):
+    """A graph as a functional model: each layer called on what it takes, in an order where
+    it comes after all of it."""
+    from nnstudio.core.graph import resolve
+
+    graph = resolve(arch)
+    tensors = {i.name: keras.Input(shape=i.shape, name=i.name) for i in arch.inputs}
+    inputs = list(tensors.values())
+    for index in graph.order:
+        layer, name = arch.layers[index], graph.names[index]
+        taken = [tensors[source] for source in graph.inbound[index]]
+        tensors[name] = keras_layer(keras, layer, name)(taken if layer.spec.merge else taken[0])
+    outputs = [tensors[name] for name in graph.outputs]
+    return keras.Model(
+        inputs if len(inputs) > 1 else inputs[0],
+        outputs if len(outputs) > 1 else outputs[0],
+        name=model_name(arch),
+    )
 
 
 def keras_summary_text(arch: Architecture) -> str:

@@ -13,14 +13,17 @@ from types import MappingProxyType
 
 from nnstudio.core.params import (
     REQUIRED,
+    AxesParam,
     BoolParam,
     ChoiceParam,
     FactorParam,
     FloatParam,
     IntPairParam,
     IntParam,
+    NumbersParam,
     PaddingParam,
     Param,
+    PermutationParam,
     RangeParam,
     ShapeParam,
 )
@@ -85,6 +88,7 @@ GROUPS = (
     "Regularization",
     "Normalization",
     "Reshaping",
+    "Merging",
     "Augmentation",
 )
 
@@ -101,6 +105,21 @@ class LayerType:
     key_params: tuple[str, ...] = ()
     #: Random augmentation: active only while training, the identity otherwise.
     training_only: bool = False
+    #: A merge layer: it takes a list of inputs, at least ``min_inputs`` (exactly that many
+    #: if ``exact``), of the layers it is connected to in a graph.
+    merge: bool = False
+    min_inputs: int = 1
+    exact: bool = False
+    #: Where Keras keeps the class, when not in ``keras.layers`` (the applications' own
+    #: layers), as "module:Class"; files name it by its registered name, ``name``.
+    keras_class: str = ""
+
+    @property
+    def inputs_needed(self) -> str:
+        """How many inputs the layer takes, in words."""
+        if not self.merge:
+            return "one input"
+        return f"{'exactly' if self.exact else 'at least'} {self.min_inputs} inputs"
 
     @property
     def param_map(self) -> Mapping[str, Param]:
@@ -281,6 +300,80 @@ LAYER_TYPES: tuple[LayerType, ...] = (
         ),
         key_params=("negative_slope",),
     ),
+    LayerType(
+        "ReLU",
+        "Core",
+        "relu as a layer, optionally capped (ReLU(6) is MobileNet's relu6) or with a slope.",
+        (
+            FloatParam(
+                name="max_value",
+                help="The largest output (empty: no cap; 6 for relu6).",
+                default=None,
+                optional=True,
+                minimum=0.0,
+            ),
+            FloatParam(
+                name="negative_slope",
+                help="Slope for inputs below the threshold (at least 0).",
+                default=0.0,
+                minimum=0.0,
+            ),
+            FloatParam(
+                name="threshold",
+                help="Inputs below this are cut (or sloped); at least 0.",
+                default=0.0,
+                minimum=0.0,
+            ),
+        ),
+        key_params=("max_value",),
+    ),
+    LayerType(
+        "ELU",
+        "Core",
+        "Exponential linear unit: x for x > 0, alpha * (e^x - 1) below.",
+        (
+            FloatParam(
+                name="alpha", help="The value the output tends to for very negative x.", default=1.0
+            ),
+        ),
+        key_params=("alpha",),
+    ),
+    LayerType(
+        "PReLU",
+        "Core",
+        "relu with a learned slope for negative inputs, one per value (or per shared axes).",
+        (
+            _initializer("alpha_initializer", "slopes", default="zeros"),
+            AxesParam(
+                name="shared_axes",
+                help="Axes sharing one slope, e.g. [1, 2] for one slope per channel of an image.",
+                default=None,
+                optional=True,
+                keep_int=False,
+            ),
+        ),
+        key_params=("shared_axes",),
+    ),
+    LayerType(
+        "Softmax",
+        "Core",
+        "Turns its inputs into probabilities that sum to 1 along an axis.",
+        (
+            IntParam(
+                name="axis",
+                help="The axis the probabilities sum over (-1: the last).",
+                default=-1,
+                minimum=None,
+                maximum=None,
+            ),
+        ),
+    ),
+    LayerType(
+        "Identity",
+        "Core",
+        "Passes its input on unchanged (a named point in the graph).",
+        (),
+    ),
     # Convolution ----------------------------------------------------------------------------
     LayerType(
         "Conv2D",
@@ -292,11 +385,39 @@ LAYER_TYPES: tuple[LayerType, ...] = (
             _strides(),
             PADDING,
             DILATION,
+            IntParam(
+                name="groups",
+                help="Splits the channels into groups convolved apart (ResNeXt, ConvNeXt).",
+                default=1,
+            ),
             _activation(),
             USE_BIAS,
             _initializer("kernel_initializer", "filter weights"),
         ),
         key_params=("filters", "kernel_size", "activation"),
+    ),
+    LayerType(
+        "Conv2DTranspose",
+        "Convolution",
+        "A convolution run backwards: enlarges the image (strides 2 doubles it), as decoders do.",
+        (
+            FILTERS,
+            _kernel_size(),
+            _strides(),
+            PADDING,
+            IntPairParam(
+                name="output_padding",
+                help="Extra rows and columns on one side of the output (empty: Keras' choice).",
+                default=None,
+                optional=True,
+                minimum=0,
+            ),
+            DILATION,
+            _activation(),
+            USE_BIAS,
+            _initializer("kernel_initializer", "filter weights"),
+        ),
+        key_params=("filters", "kernel_size", "strides"),
     ),
     LayerType(
         "SeparableConv2D",
@@ -385,6 +506,65 @@ LAYER_TYPES: tuple[LayerType, ...] = (
             BoolParam(name="scale", help="Learn a scale (gamma).", default=True),
         ),
     ),
+    LayerType(
+        "LayerNormalization",
+        "Normalization",
+        "Normalises each sample over its features (not over the batch), then scales and shifts.",
+        (
+            AxesParam(
+                name="axis",
+                help="The axis or axes normalised over (-1: the last, the features).",
+                default=-1,
+            ),
+            FloatParam(
+                name="epsilon",
+                help="Small number added to the variance to avoid dividing by 0.",
+                default=0.001,
+                minimum=0.0,
+                minimum_open=True,
+            ),
+            BoolParam(name="center", help="Learn an offset (beta).", default=True),
+            BoolParam(name="scale", help="Learn a scale (gamma).", default=True),
+        ),
+    ),
+    LayerType(
+        "Normalization",
+        "Normalization",
+        "Subtracts a mean and divides by a standard deviation, fixed or learnt from the data.",
+        (
+            AxesParam(
+                name="axis",
+                help="The axes with their own mean (-1: one per channel; empty: one for all).",
+                default=-1,
+                optional=True,
+                keep_int=False,
+            ),
+            NumbersParam(
+                name="mean",
+                help="The mean to subtract, one per channel (empty: learnt by adapt).",
+                default=None,
+            ),
+            NumbersParam(
+                name="variance",
+                help="The variance to divide by, one per channel (with mean).",
+                default=None,
+            ),
+            BoolParam(
+                name="invert", help="Undo the normalisation instead of applying it.", default=False
+            ),
+        ),
+    ),
+    LayerType(
+        "LayerScale",
+        "Normalization",
+        "Multiplies each channel by a learned factor that starts tiny (ConvNeXt's blocks).",
+        (
+            FloatParam(name="init_values", help="The factors' starting value.", initial=1e-6),
+            IntParam(name="projection_dim", help="The number of channels it scales.", initial=32),
+        ),
+        key_params=("projection_dim",),
+        keras_class="keras.src.applications.convnext:LayerScale",
+    ),
     # Reshaping ------------------------------------------------------------------------------
     LayerType(
         "Flatten",
@@ -453,6 +633,33 @@ LAYER_TYPES: tuple[LayerType, ...] = (
             FloatParam(name="offset", help="The value added after scaling.", default=0.0),
         ),
         key_params=("scale",),
+    ),
+    LayerType(
+        "Cropping2D",
+        "Reshaping",
+        "Cuts rows and columns off the borders of the image.",
+        (
+            PaddingParam(
+                name="cropping",
+                help="Cut off: n, [height, width] or [[top, bottom], [left, right]].",
+                default=((0, 0), (0, 0)),
+                initial=((1, 1), (1, 1)),
+            ),
+        ),
+        key_params=("cropping",),
+    ),
+    LayerType(
+        "Permute",
+        "Reshaping",
+        "Reorders the axes, e.g. [2, 1, 3] swaps the rows and columns of an image.",
+        (
+            PermutationParam(
+                name="dims",
+                help="The input's axes in their new order (1: the first).",
+                initial=(2, 1, 3),
+            ),
+        ),
+        key_params=("dims",),
     ),
     # Augmentation (active only while training) ----------------------------------------------
     LayerType(
@@ -593,6 +800,63 @@ LAYER_TYPES: tuple[LayerType, ...] = (
     ),
 )
 
+
+def _elementwise(name: str, what: str, exact: bool = False) -> LayerType:
+    return LayerType(
+        name,
+        "Merging",
+        f"{what} Its inputs need the same shape.",
+        (),
+        merge=True,
+        min_inputs=2,
+        exact=exact,
+    )
+
+
+MERGE_TYPES = (
+    _elementwise("Add", "Adds its inputs element by element (ResNet's skip connections)."),
+    _elementwise(
+        "Subtract", "Subtracts its second input from its first, element by element.", exact=True
+    ),
+    _elementwise("Multiply", "Multiplies its inputs element by element (a gate, attention)."),
+    _elementwise("Average", "Averages its inputs element by element."),
+    _elementwise("Maximum", "Keeps the largest of its inputs, element by element."),
+    _elementwise("Minimum", "Keeps the smallest of its inputs, element by element."),
+    LayerType(
+        "Concatenate",
+        "Merging",
+        "Joins its inputs side by side along an axis (the channels: Inception, DenseNet).",
+        (
+            IntParam(
+                name="axis",
+                help="The axis to join along: -1 is the last (the channels of an image).",
+                default=-1,
+                minimum=None,
+                maximum=None,
+            ),
+        ),
+        key_params=("axis",),
+        merge=True,
+        min_inputs=2,
+    ),
+    LayerType(
+        "CustomScaleLayer",
+        "Merging",
+        "Adds its second input, scaled, to its first (Inception-ResNet's residual blocks).",
+        (
+            FloatParam(
+                name="scale", help="The factor the second input is multiplied by.", initial=0.17
+            ),
+        ),
+        key_params=("scale",),
+        merge=True,
+        min_inputs=2,
+        exact=True,
+        keras_class="keras.src.applications.inception_resnet_v2:CustomScaleLayer",
+    ),
+)
+LAYER_TYPES = (*LAYER_TYPES, *MERGE_TYPES)
+
 CATALOGUE: Mapping[str, LayerType] = MappingProxyType({t.name: t for t in LAYER_TYPES})
 
 
@@ -601,6 +865,8 @@ def layer_type(name: str) -> LayerType:
     return CATALOGUE[name]
 
 
-def by_group() -> dict[str, list[LayerType]]:
-    """The catalogue in palette order: group by group."""
-    return {g: [t for t in LAYER_TYPES if t.group == g] for g in GROUPS}
+def by_group(merging: bool = True) -> dict[str, list[LayerType]]:
+    """The catalogue in palette order: group by group (without the merge layers, which need a
+    graph, for an editor of stacks)."""
+    groups = GROUPS if merging else tuple(g for g in GROUPS if g != "Merging")
+    return {g: [t for t in LAYER_TYPES if t.group == g] for g in groups}

@@ -6,7 +6,10 @@ model summary. Arguments left at their Keras default are left out, as a person w
 
 from __future__ import annotations
 
+import builtins
 import json
+import keyword
+import re
 import textwrap
 from typing import Any
 
@@ -101,8 +104,74 @@ def docstring_lines(arch: Architecture, what: str, usage: str) -> list[str]:
     return [*lines, _docstring_text(usage), '"""']
 
 
+def _variable(name: str) -> str:
+    """A Python name for a layer's output ("conv2d_1", "block-1" -> "block_1")."""
+    cleaned = re.sub(r"\W", "_", name)
+    if not cleaned.isidentifier() or keyword.iskeyword(cleaned):
+        return f"x_{cleaned}"
+    return f"{cleaned}_" if hasattr(builtins, cleaned) else cleaned  # sum, input, ...
+
+
+def _assignment(target: str, function: str, args: list[str], called: str = "") -> list[str]:
+    """``target = function(args)(called)`` as ruff format writes it: on one line if it fits,
+    else one argument per line with a trailing comma."""
+    tail = f"({called})" if called else ""
+    line = f"    {target} = {function}({', '.join(args)}){tail}"
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    return [f"    {target} = {function}(", *(f"        {a}," for a in args), f"    ){tail}"]
+
+
+def _functional_lines(arch: Architecture) -> list[str]:
+    """A graph's build_model() in Keras' functional style: each layer called on what it takes."""
+    from nnstudio.core.graph import resolve
+
+    graph = resolve(arch)
+    lines = ["def build_model():", '    """Return the uncompiled Keras model."""']
+    variables = {}
+    for model_input in arch.inputs:
+        variables[model_input.name] = _variable(model_input.name)
+        args = [f"shape={py(tuple(model_input.shape))}", f"name={py(model_input.name)}"]
+        lines += _assignment(variables[model_input.name], "keras.Input", args)
+    for index in graph.order:
+        layer, name = arch.layers[index], graph.names[index]
+        variables[name] = _variable(name)
+        taken = [variables[source] for source in graph.inbound[index]]
+        called = f"[{', '.join(taken)}]" if layer.spec.merge else taken[0]
+        lines += _assignment(variables[name], _function(layer), _arguments(layer, name), called)
+    inputs = [variables[i.name] for i in arch.inputs]
+    outputs = [variables[name] for name in graph.outputs]
+    given = inputs[0] if len(inputs) == 1 else f"[{', '.join(inputs)}]"
+    taken_out = outputs[0] if len(outputs) == 1 else f"[{', '.join(outputs)}]"
+    return [
+        *lines,
+        *_assignment("model", "keras.Model", [given, taken_out, f"name={py(model_name(arch))}"]),
+        "    return model",
+    ]
+
+
+def _function(layer: LayerConfig) -> str:
+    """The name the script calls to make the layer: ``layers.Dense``, or an applications'
+    own layer imported by ``import_lines``."""
+    return layer.type if layer.spec.keras_class else f"layers.{layer.type}"
+
+
+def import_lines(arch: Architecture) -> list[str]:
+    """``import keras``, ``from keras import layers``, and the applications' own layers the
+    model uses (LayerScale, CustomScaleLayer), which ``keras.layers`` does not hold."""
+    own = sorted({layer.spec.keras_class for layer in arch.layers if layer.spec.keras_class})
+    lines = ["import keras", "from keras import layers"]
+    for path in own:
+        module, _, cls = path.partition(":")
+        lines.append(f"from {module} import {cls}")
+    return lines
+
+
 def build_model_lines(arch: Architecture) -> list[str]:
-    """``def build_model():`` returning the uncompiled model (``keras`` and ``layers`` imported)."""
+    """``def build_model():`` returning the uncompiled model (``keras`` and ``layers`` imported):
+    a Sequential for a stack, a functional model for a graph."""
+    if not arch.is_stack:
+        return _functional_lines(arch)
     lines = [
         "def build_model():",
         '    """Return the uncompiled Keras model."""',
@@ -111,7 +180,7 @@ def build_model_lines(arch: Architecture) -> list[str]:
         f"            keras.Input(shape={py(tuple(arch.input_shape))}),",
     ]
     for layer, name in zip(arch.layers, _explicit_names(arch), strict=True):
-        lines.append(call_line(f"layers.{layer.type}", _arguments(layer, name), indent=12))
+        lines.append(call_line(_function(layer), _arguments(layer, name), indent=12))
     return [*lines, "        ],", f"        name={py(model_name(arch))},", "    )"]
 
 
@@ -122,7 +191,7 @@ def python_source(arch: Architecture) -> str:
         "a Keras model",
         "build_model() rebuilds the model; run this file to print its summary.",
     )
-    lines += ["", "import keras", "from keras import layers", "", ""]
+    lines += ["", *import_lines(arch), "", ""]
     lines += build_model_lines(arch)
     lines += ["", "", 'if __name__ == "__main__":', "    build_model().summary()", ""]
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from nnstudio.core.edits import (
     RemoveLayer,
     ReplaceArchitecture,
     ReplaceLayer,
+    SetInputs,
     SetInputShape,
     SetModelName,
     SetParameter,
@@ -91,7 +92,7 @@ class Document:
             self.layer_removed.emit(edit.index)
         elif isinstance(edit, MoveLayer):
             self.layer_moved.emit(edit.source, edit.target)
-        elif isinstance(edit, ReplaceLayer | SetParameter):
+        elif isinstance(edit, ReplaceLayer | SetParameter | SetInputs):
             self.layer_changed.emit(edit.index)
         elif isinstance(edit, SetInputShape | SetModelName):
             self.model_changed.emit()

@@ -67,6 +67,22 @@ class SetParameter:
 
 
 @dataclass(frozen=True)
+class SetInputs:
+    """Connect a layer to these layers or model inputs (by name; none: the layer before it)."""
+
+    index: int
+    inputs: tuple[str, ...]
+
+    def apply(self, arch: Architecture) -> tuple[Architecture, SetInputs]:
+        old = arch.layers[self.index]
+        new_arch, _ = ReplaceLayer(self.index, old.with_inputs(self.inputs)).apply(arch)
+        return new_arch, SetInputs(self.index, old.inputs)
+
+    def describe(self) -> str:
+        return "Connect layer"
+
+
+@dataclass(frozen=True)
 class MoveLayer:
     source: int
     target: int
@@ -137,6 +153,7 @@ Edit = (
     | RemoveLayer
     | ReplaceLayer
     | SetParameter
+    | SetInputs
     | MoveLayer
     | SetInputShape
     | SetModelName

@@ -147,11 +147,17 @@ class FloatParam(Param):
     maximum: float | None = None
     minimum_open: bool = False
     maximum_open: bool = False
+    #: ``None`` is a valid value (ReLU's max_value: no cap).
+    optional: bool = False
 
-    def parse(self, raw: Any) -> float:
-        return parse_float(raw)
+    def parse(self, raw: Any) -> float | None:
+        if raw is None and self.optional:
+            return None
+        return parse_float(raw, "a number or null" if self.optional else "a number")
 
-    def problems(self, value: float) -> list[str]:
+    def problems(self, value: float | None) -> list[str]:
+        if value is None:
+            return []
         low, high = self.minimum, self.maximum
         too_low = low is not None and (value <= low if self.minimum_open else value < low)
         too_high = high is not None and (value >= high if self.maximum_open else value > high)
@@ -165,8 +171,8 @@ class FloatParam(Param):
             rule = ("less than " if self.maximum_open else "at most ") + _fmt_float(high)
         return [f"must be {rule}; received {_fmt_float(value)}"]
 
-    def format(self, value: float) -> str:
-        return _fmt_float(value)
+    def format(self, value: float | None) -> str:
+        return "none" if value is None else _fmt_float(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -374,3 +380,76 @@ class RangeParam(Param):
 
     def format(self, value) -> str:
         return f"[{_fmt_float(value[0])}, {_fmt_float(value[1])}]"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AxesParam(Param):
+    """An axis or a list of axes (Normalization, LayerNormalization, PReLU's shared_axes); the
+    batch axis is 0, and negative axes count from the last."""
+
+    #: ``None`` is a valid value (Normalization: one mean for everything; PReLU: none shared).
+    optional: bool = False
+    #: A single axis is given as an int (LayerNormalization keeps an int an int).
+    keep_int: bool = True
+
+    def parse(self, raw: Any) -> int | tuple[int, ...] | None:
+        if raw is None and self.optional:
+            return None
+        if _is_int(raw):
+            return int(raw) if self.keep_int else (int(raw),)
+        items = _as_list(raw)
+        if items is not None and all(_is_int(v) for v in items):
+            return tuple(int(v) for v in items)
+        what = "an axis or a list of axes" + (", or null" if self.optional else "")
+        raise ValueError(f"must be {what}; received {show(raw)}")
+
+    def to_json(self, value):
+        return list(value) if isinstance(value, tuple) else value
+
+    def format(self, value) -> str:
+        if value is None:
+            return "none"
+        return show(self.to_json(value))
+
+
+def as_axes(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    """An AxesParam value as a tuple of axes (none for None)."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, int) else tuple(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NumbersParam(Param):
+    """A number, or one number per channel (Normalization's mean and variance), or null."""
+
+    def parse(self, raw: Any) -> float | tuple[float, ...] | None:
+        if raw is None:
+            return None
+        if _is_number(raw):
+            return parse_float(raw)
+        items = _as_list(raw)
+        if items is not None and items and all(_is_number(v) for v in items):
+            return tuple(parse_float(v) for v in items)
+        raise ValueError(f"must be a number, a list of numbers or null; received {show(raw)}")
+
+    def to_json(self, value):
+        return list(value) if isinstance(value, tuple) else value
+
+    def format(self, value) -> str:
+        if value is None:
+            return "none"
+        if isinstance(value, tuple):
+            return "[" + ", ".join(_fmt_float(v) for v in value) + "]"
+        return _fmt_float(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PermutationParam(ShapeParam):
+    """Permute's dims: the input's axes (1 is the first after the batch) in their new order."""
+
+    def problems(self, value: tuple[int, ...]) -> list[str]:
+        if sorted(value) != list(range(1, len(value) + 1)):
+            n = len(value)
+            return [f"must hold each of the axes 1 to {n} once; received {self.format(value)}"]
+        return []

@@ -32,11 +32,13 @@ def _line(chars: str, widths) -> str:
 
 def _cells(chars: str, cells, widths) -> str:
     left, mid, right = chars
-    name, shape, params = cells
-    body = mid.join(
-        (f" {name:<{widths[0]}} ", f" {shape:<{widths[1]}} ", f" {params:>{widths[2]}} ")
-    )
-    return left + body + right
+    texts = [
+        f" {cells[0]:<{widths[0]}} ",
+        f" {cells[1]:<{widths[1]}} ",
+        f" {cells[2]:>{widths[2]}} ",
+    ]
+    texts += [f" {cell:<{width}} " for cell, width in zip(cells[3:], widths[3:], strict=True)]
+    return left + mid.join(texts) + right
 
 
 def _problem_line(p: Problem, summary: Summary, unicode: bool) -> str:
@@ -57,13 +59,26 @@ def _count_with_bytes(count: int | None) -> str:
 def format_summary(summary: Summary, unicode: bool = True) -> str:
     """The summary as a Keras-style table, followed by totals and any problems."""
     box = _UNICODE if unicode else _ASCII
+    arch = summary.architecture
     rows = [
         (f"{row.name} ({row.type})", format_shape(row.output_shape), format_count(row.params))
         for row in summary.layers
     ]
-    widths = [max([w, *(len(r[i]) for r in rows)]) for i, w in enumerate(_MIN_WIDTHS)]
-    out = [f'Model: "{summary.architecture.name}"', _line(box["top"], widths)]
-    out.append(_cells(box["head"], ("Layer (type)", "Output Shape", "Param #"), widths))
+    heads = ("Layer (type)", "Output Shape", "Param #")
+    minimum = _MIN_WIDTHS
+    if not arch.is_stack:  # as Keras prints a functional model: its inputs, and the links
+        inputs = [
+            (f"{i.name} (InputLayer)", format_shape((None, *i.shape)), "0", "-")
+            for i in arch.inputs
+        ]
+        rows = inputs + [
+            (*cells, ", ".join(f"{source}[0][0]" for source in row.inputs))
+            for cells, row in zip(rows, summary.layers, strict=True)
+        ]
+        heads, minimum = (*heads, "Connected to"), (*_MIN_WIDTHS, 17)
+    widths = [max([w, *(len(r[i]) for r in rows)]) for i, w in enumerate(minimum)]
+    out = [f'Model: "{arch.name}"', _line(box["top"], widths)]
+    out.append(_cells(box["head"], heads, widths))
     out.append(_line(box["rule"], widths))
     for i, cells in enumerate(rows):
         if i:
@@ -74,7 +89,7 @@ def format_summary(summary: Summary, unicode: bool = True) -> str:
         f" Total params: {_count_with_bytes(summary.total_params)}",
         f" Trainable params: {_count_with_bytes(summary.trainable_params)}",
         f" Non-trainable params: {_count_with_bytes(summary.non_trainable_params)}",
-        f" Input shape: {format_shape((None, *summary.architecture.input_shape))}",
+        " Input shape: " + ", ".join(format_shape((None, *i.shape)) for i in arch.inputs),
         f" Multiply-adds per sample: {format_macs(summary.macs)}",
     ]
     out += [_problem_line(p, summary, unicode) for p in summary.problems]

@@ -17,7 +17,7 @@ from typing import Any
 from nnstudio.core.architecture import LayerConfig, Shape
 from nnstudio.core.edits import Fix, InsertLayer, RemoveLayer, SetParameter
 from nnstudio.core.formatting import format_shape
-from nnstudio.core.params import MAX_SIZE
+from nnstudio.core.params import MAX_SIZE, as_axes, show
 
 Params = Mapping[str, Any]
 
@@ -44,6 +44,7 @@ class ShapeError(Exception):
         fix: Fix | None = None,
         param: str | None = None,
         needs_image: str | None = None,
+        needs_equal: bool = False,
     ):
         super().__init__(message)
         self.message = message
@@ -53,6 +54,8 @@ class ShapeError(Exception):
         #: For a layer that takes an image and received something else: the message without
         #: its hint, so that a better hint (the layer that flattened the image) can replace it.
         self.needs_image = needs_image
+        #: A merge of inputs whose shapes differ (a projection or a Concatenate may fix it).
+        self.needs_equal = needs_equal
 
 
 @dataclass(frozen=True)
@@ -199,13 +202,73 @@ def _conv_common(ctx: Context, p: Params, shape: Shape) -> tuple[int, int | None
     return channels, h, w
 
 
+def _groups(ctx: Context, p: Params, channels: int) -> int:
+    """Conv2D's groups: the filters and the input channels both split into that many."""
+    g = p["groups"]
+    for count, what in ((p["filters"], "filters"), (channels, "input channels")):
+        if count % g:
+            raise ShapeError(
+                f"Conv2D splits its {count} {what} into groups={g}, which does not divide "
+                "them: the filters and the input's channels must both be multiples of groups.",
+                Fix("Set groups to 1", SetParameter(ctx.index, "groups", 1)),
+                param="groups",
+            )
+    return g
+
+
 def _conv2d(ctx: Context, p: Params, shape: Shape) -> Inference:
     _strides_with_dilation(ctx, p)
     c, h, w = _conv_common(ctx, p, shape)
     kh, kw = p["kernel_size"]
     f = p["filters"]
+    per_group = c // _groups(ctx, p, c)
+    weights = kh * kw * per_group * f + (f if p["use_bias"] else 0)
+    return Inference((None, h, w, f), weights, 0, _mul(h, w, f, kh, kw, per_group))
+
+
+def _transposed_size(n, k, s, padding, output_padding, d) -> int | None:
+    """Keras' _get_output_shape_given_tf_padding, for one axis."""
+    if n is None:
+        return None
+    k = (k - 1) * d + 1
+    if padding == "valid":
+        extra = max(k, s) - k if output_padding is None else output_padding
+        return (n - 1) * s + k + extra
+    if output_padding is None:
+        return n * s
+    return (n - 1) * s + k % 2 + output_padding
+
+
+def _conv2d_transpose(ctx: Context, p: Params, shape: Shape) -> Inference:
+    _strides_with_dilation(ctx, p)
+    _need_image(ctx, shape)
+    c = _need_channels(ctx, shape)
+    pads = p["output_padding"] or (None, None)
+    if p["output_padding"] is not None and any(
+        o >= s for o, s in zip(p["output_padding"], p["strides"], strict=True)
+    ):
+        raise ShapeError(
+            f"Conv2DTranspose output_padding must be smaller than the strides; received "
+            f"output_padding={p['output_padding']} and strides={p['strides']}.",
+            Fix("Leave output_padding to Keras", SetParameter(ctx.index, "output_padding", None)),
+            param="output_padding",
+        )
+    h, w = (
+        _transposed_size(n, k, s, p["padding"], o, d)
+        for n, k, s, o, d in zip(
+            shape[1:3], p["kernel_size"], p["strides"], pads, p["dilation_rate"], strict=True
+        )
+    )
+    if any(v is not None and v <= 0 for v in (h, w)):
+        raise ShapeError(
+            f"Conv2DTranspose would give an empty output from {format_shape(shape)}.",
+            param="kernel_size",
+        )
+    kh, kw = p["kernel_size"]
+    f = p["filters"]
     weights = kh * kw * c * f + (f if p["use_bias"] else 0)
-    return Inference((None, h, w, f), weights, 0, _mul(h, w, f, kh, kw, c))
+    hi, wi = shape[1:3]
+    return Inference((None, h, w, f), weights, 0, _mul(hi, wi, f, kh, kw, c))
 
 
 def _equal_strides(ctx: Context, p: Params) -> None:
@@ -361,11 +424,166 @@ def _augmentation(ctx: Context, p: Params, shape: Shape) -> Inference:
     return Inference(shape)
 
 
+def _prelu(ctx: Context, p: Params, shape: Shape) -> Inference:
+    """One slope per value of a sample, with the shared axes reduced to one."""
+    sizes = list(shape[1:])
+    for axis in p["shared_axes"] or ():
+        if not 1 <= axis < len(shape):
+            raise ShapeError(
+                f"PReLU shared_axes {axis} is not an axis of its {format_shape(shape)} input: "
+                f"use 1 to {len(shape) - 1} (0 is the batch).",
+                Fix("Share no axes", SetParameter(ctx.index, "shared_axes", None)),
+                param="shared_axes",
+            )
+        sizes[axis - 1] = 1
+    if None in sizes:
+        raise ShapeError(
+            f"PReLU learns one slope per value, so it needs fixed sizes; received "
+            f"{format_shape(shape)}. Share the open axes (shared_axes) or fix the input size.",
+            param="shared_axes",
+        )
+    if p["alpha_initializer"] == "orthogonal" and len(sizes) < 2:
+        raise ShapeError(
+            f"PReLU's slopes for a {format_shape(shape)} input are a vector, and the orthogonal "
+            "initializer needs a matrix at least.",
+            Fix("Start the slopes at zeros", SetParameter(ctx.index, "alpha_initializer", "zeros")),
+            param="alpha_initializer",
+        )
+    return Inference(shape, math.prod(sizes))
+
+
+def _axis_in(ctx: Context, axis: int, shape: Shape, what: str) -> int:
+    rank = len(shape)
+    if not -rank <= axis < rank:
+        raise ShapeError(
+            f"{ctx.layer.type} axis {axis} does not exist in a {rank}-D input "
+            f"{format_shape(shape)} (the batch axis included).",
+            Fix("Set axis to -1", SetParameter(ctx.index, "axis", -1)),
+            param="axis",
+        )
+    if shape[axis] is None:
+        where = "is the batch axis" if axis % rank == 0 else "has no fixed size"
+        raise ShapeError(
+            f"{ctx.layer.type} axis {axis} {where} in {format_shape(shape)}; {what}.",
+            Fix("Set axis to -1", SetParameter(ctx.index, "axis", -1)),
+            param="axis",
+        )
+    return axis % rank
+
+
+def _layer_norm(ctx: Context, p: Params, shape: Shape) -> Inference:
+    axes = as_axes(p["axis"])
+    if not axes:
+        raise ShapeError("LayerNormalization needs at least one axis.", param="axis")
+    sizes = [shape[_axis_in(ctx, a, shape, "it learns one scale per value there")] for a in axes]
+    learned = math.prod(sizes) * (int(p["center"]) + int(p["scale"]))
+    return Inference(shape, learned, 0, product(shape[1:]))
+
+
+def _normalization(ctx: Context, p: Params, shape: Shape) -> Inference:
+    axes = as_axes(p["axis"])
+    kept = sorted({_axis_in(ctx, a, shape, "it keeps a mean there") for a in axes})
+    mean, variance = p["mean"], p["variance"]
+    if (mean is None) != (variance is None):
+        raise ShapeError(
+            "Normalization needs both mean and variance, or neither (then adapt learns them "
+            "from the data).",
+            param="mean" if mean is None else "variance",
+        )
+    if mean is None:  # adapt: mean, variance and a count, not trained
+        size = math.prod(shape[k] for k in kept)
+        return Inference(shape, 0, 2 * size + 1, product(shape[1:]))
+    lengths = {len(v) if isinstance(v, tuple) else None for v in (mean, variance)}
+    if len(lengths) > 1:
+        raise ShapeError(
+            "Normalization mean and variance need the same length; received "
+            f"{show(mean)} and {show(variance)}.",
+            param="variance",
+        )
+    (length,) = lengths
+    if length is not None:
+        if not kept:
+            raise ShapeError(
+                f"Normalization with one mean for everything (no axis) takes one number, not "
+                f"a list of {length}.",
+                Fix("Set axis to -1", SetParameter(ctx.index, "axis", -1)),
+                param="mean",
+            )
+        last = shape[kept[-1]]
+        if length not in (1, last):
+            raise ShapeError(
+                f"Normalization has {length} means for axis {kept[-1]}, which has {last} "
+                f"values in {format_shape(shape)}: give one per value.",
+                param="mean",
+            )
+    return Inference(shape, 0, 0, product(shape[1:]))
+
+
+def _layer_scale(ctx: Context, p: Params, shape: Shape) -> Inference:
+    n = p["projection_dim"]
+    if n not in (1, shape[-1]):  # one factor for all channels, or one per channel
+        raise ShapeError(
+            f"LayerScale scales {n} channels (projection_dim), but its input "
+            f"{format_shape(shape)} has {shape[-1]}.",
+            Fix(
+                f"Set projection_dim to {shape[-1]}",
+                SetParameter(ctx.index, "projection_dim", shape[-1]),
+            )
+            if shape[-1] is not None
+            else None,
+            param="projection_dim",
+        )
+    return Inference(shape, n, 0, product(shape[1:]))
+
+
+def _cropping(ctx: Context, p: Params, shape: Shape) -> Inference:
+    _need_image(ctx, shape)
+    (t, b), (left, r) = p["cropping"]
+    h, w = shape[1], shape[2]
+    if (h is not None and t + b >= h) or (w is not None and left + r >= w):
+        raise ShapeError(
+            f"Cropping2D would cut {t + b} rows and {left + r} columns off a "
+            f"{format_shape(shape)} image, leaving nothing: crop less.",
+            param="cropping",
+        )
+    return Inference(
+        (None, None if h is None else h - t - b, None if w is None else w - left - r, shape[3])
+    )
+
+
+def _permute(ctx: Context, p: Params, shape: Shape) -> Inference:
+    dims = p["dims"]
+    if len(dims) != len(shape) - 1:
+        raise ShapeError(
+            f"Permute reorders all {len(shape) - 1} axes of its {format_shape(shape)} input, "
+            f"so dims needs {len(shape) - 1} entries; received {show(list(dims))}.",
+            param="dims",
+        )
+    return Inference((None, *(shape[d] for d in dims)))
+
+
+def _softmax(ctx: Context, p: Params, shape: Shape) -> Inference:
+    axis, rank = p["axis"], len(shape)
+    if not -rank <= axis < rank:
+        raise ShapeError(
+            f"Softmax axis {axis} does not exist in a {rank}-D input {format_shape(shape)}.",
+            Fix("Set axis to -1", SetParameter(ctx.index, "axis", -1)),
+            param="axis",
+        )
+    return Inference(shape)
+
+
 RULES: Mapping[str, Callable[[Context, Params, Shape], Inference]] = {
     "Dense": _dense,
     "Activation": _identity,
     "LeakyReLU": _identity,
+    "ReLU": _identity,
+    "ELU": _identity,
+    "PReLU": _prelu,
+    "Softmax": _softmax,
+    "Identity": _identity,
     "Conv2D": _conv2d,
+    "Conv2DTranspose": _conv2d_transpose,
     "SeparableConv2D": _separable_conv2d,
     "DepthwiseConv2D": _depthwise_conv2d,
     "MaxPooling2D": _pooling,
@@ -375,11 +593,16 @@ RULES: Mapping[str, Callable[[Context, Params, Shape], Inference]] = {
     "Dropout": _identity,
     "SpatialDropout2D": _spatial_dropout,
     "BatchNormalization": _batch_norm,
+    "LayerNormalization": _layer_norm,
+    "Normalization": _normalization,
+    "LayerScale": _layer_scale,
     "Flatten": _flatten,
     "Reshape": _reshape,
     "ZeroPadding2D": _zero_padding,
     "UpSampling2D": _up_sampling,
     "Rescaling": _identity,
+    "Cropping2D": _cropping,
+    "Permute": _permute,
     "RandomFlip": _augmentation,
     "RandomRotation": _augmentation,
     "RandomZoom": _augmentation,
@@ -395,6 +618,8 @@ TAKES_IMAGES = frozenset(
     if rule
     in (
         _conv2d,
+        _conv2d_transpose,
+        _cropping,
         _separable_conv2d,
         _depthwise_conv2d,
         _pooling,
@@ -410,6 +635,119 @@ TAKES_IMAGES = frozenset(
 SHAPE_PRESERVING = frozenset(
     t for t, rule in RULES.items() if rule in (_identity, _augmentation, _spatial_dropout)
 )
+
+
+# Merge layers: a list of inputs ---------------------------------------------------------
+
+
+def _shapes_text(shapes) -> str:
+    texts = [format_shape(s) for s in shapes]
+    return ", ".join(texts[:-1]) + f" and {texts[-1]}" if len(texts) > 1 else texts[0]
+
+
+def _same_rank(ctx: Context, shapes) -> None:
+    if len({len(s) for s in shapes}) > 1:
+        raise ShapeError(
+            f"{ctx.layer.type} needs inputs with the same number of axes; received "
+            f"{_shapes_text(shapes)}. Flatten or reshape one of them first."
+        )
+
+
+def _broadcast(a: list, b: list) -> list | None:
+    """Keras' Merge._compute_elemwise_op_output_shape: sizes aligned from the right, equal or 1
+    (stretched to the other's) or unknown; None if they cannot combine."""
+    if len(a) < len(b):
+        a, b = b, a
+    out = list(a[: len(a) - len(b)])
+    for i, j in zip(a[len(a) - len(b) :], b, strict=True):
+        if i is None or j is None:
+            out.append(None)
+        elif i == 1 or j == 1 or i == j:
+            out.append(j if i == 1 else i)
+        else:
+            return None
+    return out
+
+
+def _elementwise(ctx: Context, p: Params, shapes) -> Inference:
+    """Keras' Merge: sizes equal, or 1 (stretched to the other's), or unknown; an input with
+    fewer axes is aligned to the others' last ones."""
+    out = list(shapes[0][1:])
+    for shape in shapes[1:]:
+        combined = _broadcast(out, list(shape[1:]))
+        if combined is None:
+            raise ShapeError(
+                f"{ctx.layer.type} needs equal shapes (a size of 1 is stretched to the "
+                f"other's); received {_shapes_text(shapes)}.",
+                needs_equal=True,
+            )
+        out = combined
+    warnings = ()
+    if len({len(s) for s in shapes}) > 1:
+        warnings = (
+            (
+                f"{ctx.layer.type} of inputs with different numbers of axes "
+                f"({_shapes_text(shapes)}) repeats the smaller over the axes it lacks: is that "
+                "what you meant?",
+                None,
+            ),
+        )
+    return Inference((None, *out), warnings=warnings)
+
+
+def _concatenate(ctx: Context, p: Params, shapes) -> Inference:
+    _same_rank(ctx, shapes)
+    rank = len(shapes[0])
+    axis = p["axis"]
+    if not -rank < axis < rank or axis % rank == 0:
+        raise ShapeError(
+            f"Concatenate axis {axis} is not an axis of its {rank}-D inputs (the batch axis, 0, "
+            f"cannot be joined along): use -1, the last, or 1 to {rank - 1}.",
+            Fix("Set axis to -1", SetParameter(ctx.index, "axis", -1)),
+            param="axis",
+        )
+    axis %= rank
+    for k in range(1, rank):
+        sizes = {s[k] for s in shapes if s[k] is not None}
+        if k != axis and len(sizes) > 1:
+            raise ShapeError(
+                f"Concatenate joins along axis {p['axis']}; its inputs' other sizes must "
+                f"match, and they do not: received {_shapes_text(shapes)}."
+            )
+    out = list(shapes[0])
+    joined = [s[axis] for s in shapes]
+    out[axis] = None if None in joined else sum(joined)
+    return Inference(tuple(out))
+
+
+def _scaled_sum(ctx: Context, p: Params, shapes) -> Inference:
+    """CustomScaleLayer: inputs[0] + inputs[1] * scale, broadcast as NumPy does."""
+    a, b = (list(s) for s in shapes)
+    combined = _broadcast(a[1:], b[1:])
+    if combined is None:
+        raise ShapeError(
+            f"CustomScaleLayer adds its two inputs, which need equal shapes (a size of 1 is "
+            f"stretched to the other's); received {_shapes_text(shapes)}.",
+            needs_equal=True,
+        )
+    return Inference((None, *combined), macs=product(combined))
+
+
+MERGES: Mapping[str, Callable[[Context, Params, list], Inference]] = {
+    "Add": _elementwise,
+    "Subtract": _elementwise,
+    "Multiply": _elementwise,
+    "Average": _elementwise,
+    "Maximum": _elementwise,
+    "Minimum": _elementwise,
+    "Concatenate": _concatenate,
+    "CustomScaleLayer": _scaled_sum,
+}
+
+
+def infer_merge(index: int, layer: LayerConfig, shapes: list[Shape]) -> Inference:
+    """Apply a merge layer's rule to its inputs' shapes; ShapeError when Keras refuses it."""
+    return MERGES[layer.type](Context(index, layer), layer.params, list(shapes))
 
 
 def _softmax_of_one(ctx: Context, shape: Shape) -> tuple[str, Fix] | None:

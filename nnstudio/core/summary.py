@@ -14,9 +14,10 @@ from typing import Any
 from nnstudio.core.architecture import Architecture, LayerConfig, Shape
 from nnstudio.core.edits import Fix, ReplaceLayer, SetParameter
 from nnstudio.core.formatting import format_shape, readable_bytes
+from nnstudio.core.graph import resolve
 from nnstudio.core.params import MAX_SIZE, FloatParam, Param
-from nnstudio.core.repairs import image_repair
-from nnstudio.core.shapes import SHAPE_PRESERVING, ShapeError, infer
+from nnstudio.core.repairs import image_repair, merge_fixes
+from nnstudio.core.shapes import SHAPE_PRESERVING, ShapeError, infer, infer_merge
 
 #: Weights are float32.
 BYTES_PER_WEIGHT = 4
@@ -66,6 +67,8 @@ class LayerSummary:
     non_trainable_params: int | None
     macs: int | None
     problems: tuple[Problem, ...] = ()
+    #: The names of what the layer takes (layers or model inputs): "Connected to".
+    inputs: tuple[str, ...] = ()
 
     @property
     def type(self) -> str:
@@ -99,6 +102,7 @@ class LayerSummary:
             "trainable_params": self.trainable_params,
             "non_trainable_params": self.non_trainable_params,
             "macs": self.macs,
+            "inputs": list(self.inputs),
         }
 
 
@@ -115,7 +119,9 @@ class Summary:
     layers: tuple[LayerSummary, ...]
     #: Problems of the input and of the model as a whole (``layer`` is None).
     model_problems: tuple[Problem, ...]
+    #: The (first) output's shape, and every output's.
     output_shape: Shape | None
+    output_shapes: tuple[Shape | None, ...] = ()
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -316,10 +322,14 @@ def _score(arch: Architecture) -> tuple[int, int, int | None]:
 
 
 def _shape_problem(
-    arch: Architecture, names, i: int, e: ShapeError, inputs, outputs, repair: bool
+    arch: Architecture, names, i: int, e: ShapeError, inputs, outputs, repair: bool, merged=()
 ) -> Problem:
     """The problem of a layer that Keras would refuse; where a layer before it flattened the
-    image it needs, removing or moving that layer comes first among the fixes."""
+    image it needs, removing or moving that layer comes first among the fixes; merge inputs of
+    different shapes are offered a projection of one branch, or a Concatenate."""
+    if e.needs_equal:
+        fixes = merge_fixes(arch, names, i, *merged)
+        return Problem(i, e.message, fix=fixes[0] if fixes else e.fix, alternatives=fixes[1:])
     found = None
     if repair and e.needs_image is not None:
         found = image_repair(arch, names, i, inputs, outputs, _score)
@@ -340,32 +350,90 @@ def summarize(arch: Architecture) -> Summary:
     return _summarize(arch, repair=True)
 
 
+def _arity_problem(i: int, layer: LayerConfig, sources: tuple[str, ...]) -> Problem | None:
+    """A layer given more inputs than it takes, or a merge given fewer than it needs."""
+    spec = layer.spec
+    count = len(sources)
+    if not spec.merge and count == 1:
+        return None
+    if spec.merge and (count == spec.min_inputs or (count > spec.min_inputs and not spec.exact)):
+        return None
+    given = (
+        f"received {count} ({', '.join(sources)})" if count > 1 else f"received one ({sources[0]})"
+    )
+    if spec.merge:
+        hint = (
+            "connect another branch to it (a skip connection: an earlier layer's output)"
+            if count < spec.min_inputs
+            else "disconnect the others"
+        )
+        return Problem(i, f"{layer.type} takes {spec.inputs_needed}; {given}: {hint}.")
+    return Problem(
+        i,
+        f"{layer.type} takes one input; {given}. Join them first with an Add (same shapes) or "
+        "a Concatenate (side by side).",
+    )
+
+
+def _layer_inference(arch, names, i, layer, sources, shapes, stack_shapes, repair):
+    """(output shape, inference or None, problems) of one layer given its inputs' shapes."""
+    problems = list(_param_problems(i, layer))
+    if any(shape is None for shape in shapes):
+        return None, None, problems
+    if problems:
+        # The parameters are wrong, but some layers keep their input's shape regardless.
+        same = layer.type in SHAPE_PRESERVING and len(shapes) == 1
+        return (shapes[0] if same else None), None, problems
+    try:
+        if layer.spec.merge:
+            inference = infer_merge(i, layer, shapes)
+        else:
+            inference = infer(i, layer, shapes[0])
+    except ShapeError as e:
+        inputs, outputs = stack_shapes
+        merged = (sources, shapes)
+        problems.append(_shape_problem(arch, names, i, e, inputs, outputs, repair, merged))
+        return None, None, problems
+    problems += [Problem(i, m, WARNING, f) for m, f in inference.warnings]
+    return inference.output_shape, inference, problems
+
+
 def _summarize(arch: Architecture, repair: bool) -> Summary:
-    model_problems = _input_problems(arch.input_shape)
-    shape: Shape | None = None if model_problems else (None, *arch.input_shape)
-    names = arch.layer_names()
+    model_problems = [p for model_input in arch.inputs for p in _input_problems(model_input.shape)]
+    graph = resolve(arch)
+    names = graph.names
+    known: dict[str, Shape | None] = {
+        i.name: None if model_problems else (None, *i.shape) for i in arch.inputs
+    }
     name_problems = _name_problems(arch, names)
+    for problem in graph.problems:
+        if problem.layer is None:
+            model_problems.append(Problem(None, problem.message, fix=problem.fix))
+        else:
+            name_problems.setdefault(problem.layer, []).append(
+                Problem(problem.layer, problem.message, fix=problem.fix)
+            )
+    n = len(arch.layers)
+    # A stack's shapes in and out of each layer, for the repairs of a flattened image.
+    stack_shapes: tuple[list, list] = ([None] * n, [None] * n)
+    results: dict[int, tuple] = {}
+    for i in graph.order:
+        layer, sources = arch.layers[i], graph.inbound[i]
+        shapes = [known.get(name) for name in sources]
+        stack_shapes[0][i] = shapes[0] if len(shapes) == 1 else None
+        arity = _arity_problem(i, layer, sources)
+        if arity is not None:
+            shape, inference, problems = None, None, [*_param_problems(i, layer), arity]
+        else:
+            shape, inference, problems = _layer_inference(
+                arch, names, i, layer, sources, shapes, stack_shapes, repair and arch.is_stack
+            )
+        known[names[i]] = shape
+        stack_shapes[1][i] = shape
+        results[i] = (shape, inference, problems)
     rows = []
-    inputs: list[Shape | None] = []
-    outputs: list[Shape | None] = []
     for i, layer in enumerate(arch.layers):
-        param_problems = _param_problems(i, layer)
-        problems = [*name_problems.get(i, ()), *param_problems]
-        inference = None
-        inputs.append(shape)
-        if shape is not None and param_problems:
-            # The parameters are wrong, but some layers keep their input's shape regardless.
-            shape = shape if layer.type in SHAPE_PRESERVING else None
-        elif shape is not None:
-            try:
-                inference = infer(i, layer, shape)
-            except ShapeError as e:
-                problems.append(_shape_problem(arch, names, i, e, inputs, outputs, repair))
-                shape = None
-            else:
-                shape = inference.output_shape
-                problems += [Problem(i, m, WARNING, f) for m, f in inference.warnings]
-        outputs.append(shape)
+        shape, inference, problems = results.get(i, (None, None, list(_param_problems(i, layer))))
         rows.append(
             LayerSummary(
                 index=i,
@@ -375,9 +443,12 @@ def _summarize(arch: Architecture, repair: bool) -> Summary:
                 trainable_params=None if inference is None else inference.trainable,
                 non_trainable_params=None if inference is None else inference.non_trainable,
                 macs=None if inference is None else inference.macs,
-                problems=tuple(problems),
+                problems=(*name_problems.get(i, ()), *problems),
+                inputs=graph.inbound[i],
             )
         )
+    # Without layers, the model gives its input as it is.
+    shape = known.get(graph.outputs[0]) if graph.outputs else known[graph.input_names[0]]
     heavy = _weight_problem(rows)
     if heavy is not None:
         row = rows[heavy.layer]
@@ -386,4 +457,10 @@ def _summarize(arch: Architecture, repair: bool) -> Summary:
         model_problems.append(
             Problem(None, "The model has no layers yet: add one from the palette.")
         )
-    return Summary(arch, tuple(rows), tuple(model_problems), shape)
+    return Summary(
+        arch,
+        tuple(rows),
+        tuple(model_problems),
+        shape,
+        tuple(known.get(name) for name in graph.outputs),
+    )

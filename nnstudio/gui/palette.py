@@ -70,7 +70,9 @@ class Palette(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
         self._items: dict[str, QTreeWidgetItem] = {}
-        for group, types in by_group().items():
+        # The window edits stacks for now: merge layers, which join branches, need a graph
+        # (nnstudio summary and train take graph files).
+        for group, types in by_group(merging=False).items():
             head = QTreeWidgetItem(self.tree, [group])
             head.setIcon(0, theme.group_icon(group))
             head.setFlags(Qt.ItemFlag.ItemIsEnabled)

@@ -24,14 +24,17 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.params import (
     MAX_SIZE,
+    AxesParam,
     BoolParam,
     ChoiceParam,
     FactorParam,
     FloatParam,
     IntPairParam,
     IntParam,
+    NumbersParam,
     PaddingParam,
     Param,
+    PermutationParam,
     RangeParam,
     ShapeParam,
 )
@@ -224,7 +227,9 @@ def _text_parser(param: Param):
     """The parser of a typed text into a value the parameter accepts."""
 
     def parse(text: str):
-        if isinstance(param, ShapeParam):
+        if not text.strip() and _may_be_none(param):
+            return None
+        if isinstance(param, ShapeParam | PermutationParam):
             raw: Any = _ints(text)
         elif isinstance(param, PaddingParam):
             raw = _ints(text)
@@ -232,11 +237,13 @@ def _text_parser(param: Param):
                 raw = [raw[:2], raw[2:]]
             elif len(raw) == 1:
                 raw = raw[0]
-        elif isinstance(param, FactorParam) and not text.strip() and param.optional:
-            return None
-        else:  # a factor or a range: one number or two
+        elif isinstance(param, AxesParam):
+            raw = _ints(text)
+            if len(raw) == 1 and param.keep_int:
+                raw = raw[0]
+        else:  # a number, a factor, numbers or a range: one number or more
             raw = _numbers(text)
-            if len(raw) == 1 and isinstance(param, FactorParam):
+            if len(raw) == 1 and isinstance(param, FactorParam | NumbersParam | FloatParam):
                 raw = raw[0]
         try:
             return param.parse(raw)
@@ -244,6 +251,10 @@ def _text_parser(param: Param):
             raise ValueError(f"{param.name} {e}") from None
 
     return parse
+
+
+def _may_be_none(param: Param) -> bool:
+    return getattr(param, "optional", False) or (not param.required and param.default is None)
 
 
 def _text_of(param: Param, value) -> str:
@@ -264,15 +275,29 @@ class TextEditor(ParamEditor):
         PaddingParam: "n, or height, width, or top, bottom, left, right",
         FactorParam: "f for [-f, f], or low, high",
         RangeParam: "low, high",
+        AxesParam: "axes, e.g. -1 or 1, 2",
+        NumbersParam: "one number, or one per channel",
+        PermutationParam: "axes in their new order, e.g. 2, 1, 3",
+        FloatParam: "a number",
+    }
+    #: What an empty field means, where it may be empty.
+    EMPTY: ClassVar[dict[str, str]] = {
+        "width_factor": "same as height_factor",
+        "max_value": "empty: no cap",
+        "shared_axes": "empty: none shared",
+        "mean": "empty: learnt by adapt",
+        "variance": "empty: learnt by adapt",
+        "axis": "empty: one for all",
     }
 
     def __init__(self, param: Param, parent=None) -> None:
         super().__init__(param, parent)
         self.line = ValidatedLineEdit(_text_parser(param))
         self.line.setAccessibleName(param.name)
-        self.line.setPlaceholderText(
-            "same as height_factor" if param.name == "width_factor" else self.HINTS[type(param)]
-        )
+        hint = self.HINTS[type(param)]
+        if _may_be_none(param):
+            hint = self.EMPTY.get(param.name, f"{hint} (empty: none)")
+        self.line.setPlaceholderText(hint)
         self._add(self.line)
         self.line.value_edited.connect(self.value_edited)
 
@@ -285,6 +310,8 @@ class TextEditor(ParamEditor):
 
 
 def editor_for(param: Param) -> ParamEditor:
+    if isinstance(param, FloatParam) and param.optional:
+        return TextEditor(param)  # a number, or empty for none
     kinds = {
         IntParam: IntEditor,
         FloatParam: FloatEditor,

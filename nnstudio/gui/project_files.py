@@ -19,6 +19,14 @@ from nnstudio.gui import dialogs
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.settings import Settings
 
+#: Why the window does not open a graph yet (the command line does).
+GRAPH_REFUSED = (
+    "This model is a graph: its layers branch and merge (a skip connection, several inputs or "
+    "outputs). The window edits stacks of layers, each taking the one before it; from the "
+    "command line, nnstudio summary, train and export take graphs: nnstudio summary FILE "
+    "shows every shape and count."
+)
+
 
 def default_project() -> Project:
     """What a new window shows: article 002's MNIST CNN on the bundled MNIST sample."""
@@ -129,12 +137,16 @@ class ProjectFiles(QObject):
 
     def _read(self, path: Path) -> Project | None:
         try:
-            return open_file(path)
+            project = open_file(path)
         except NnstudioError as e:
             self._error("Cannot open the file", path, str(e))
             if not path.exists():
                 self._settings.remove_recent_file(str(path.absolute()))
             return None
+        if not project.architecture.is_stack:
+            self._error("Cannot open a graph here yet", path, GRAPH_REFUSED)
+            return None
+        return project
 
     def _show_opened(self, path: Path, project: Project) -> None:
         self._editor.load(project)
@@ -185,6 +197,9 @@ class ProjectFiles(QObject):
             arch = open_file(path).architecture
         except NnstudioError as e:
             self._error("Cannot import the architecture", path, str(e))
+            return False
+        if not arch.is_stack:
+            self._error("Cannot import a graph here yet", path, GRAPH_REFUSED)
             return False
         self._editor.push(ReplaceArchitecture(arch), f"Import {Path(path).name}")
         self.message.emit(f"Imported {Path(path).name} (Undo brings back the previous model)")

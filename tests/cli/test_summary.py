@@ -78,6 +78,7 @@ def test_summary_json(capsys):
         "trainable_params": 18496,
         "non_trainable_params": 0,
         "macs": 2230272,
+        "inputs": ["max_pooling2d"],
     }
     assert {"name", "type", "output_shape", "params", "trainable_params"} <= set(first["layers"][0])
 
@@ -205,3 +206,18 @@ def test_help_lists_the_commands(capsys):
     out = capsys.readouterr().out
     assert "summary" in out
     assert "nnstudio [FILE]" in out
+
+
+def test_a_graph_is_summarised_as_keras_prints_a_functional_model(capsys, tmp_path):
+    from tests.core.test_graph import residual
+
+    path = tmp_path / "residual.json"
+    path.write_text(json.dumps(residual().to_dict()))
+    status, out, _ = run(capsys, "summary", str(path))
+    assert status == 0
+    assert "Connected to" in out
+    assert "image (InputLayer)" in out
+    assert "a[0][0], b[0][0]" in out
+    status, out, _ = run(capsys, "summary", "--json", str(path))
+    (result,) = json.loads(out)
+    assert result["layers"][2]["inputs"] == ["a", "b"]

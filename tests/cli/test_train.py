@@ -246,3 +246,25 @@ def test_loading_progress_in_a_log_file():
         "Downloading MNIST: 100%",
         "Reading MNIST",
     ]
+
+
+def test_a_graph_trains_from_the_command_line(keras, capsys, tmp_path):
+    from nnstudio.core.architecture import Architecture, LayerConfig
+
+    arch = Architecture(
+        "XOR with a skip",
+        (2,),
+        (
+            LayerConfig.create("Dense", "hidden", ("x",), units=4, activation="tanh"),
+            LayerConfig.create("Concatenate", "both", ("x", "hidden")),
+            LayerConfig.create("Dense", "out", ("both",), units=1, activation="sigmoid"),
+        ),
+        input_name="x",
+    )
+    path = tmp_path / "xor-skip.json"
+    save_architecture(arch, path)
+    args = ["train", str(path), "--dataset", "xor", "--epochs", "3", "--batch-size", "4", "--json"]
+    assert main(args) == 0
+    report = last_json(capsys.readouterr().out)
+    assert report["status"] == "completed"
+    assert report["params"] == 12 + 7

@@ -10,19 +10,25 @@ from __future__ import annotations
 import random
 
 from nnstudio.core.architecture import Architecture, LayerConfig
-from nnstudio.core.catalogue import LAYER_TYPES
+from nnstudio.core.catalogue import LAYER_TYPES as ALL_TYPES
 from nnstudio.core.params import (
+    AxesParam,
     BoolParam,
     ChoiceParam,
     FactorParam,
     FloatParam,
     IntPairParam,
     IntParam,
+    NumbersParam,
     PaddingParam,
+    PermutationParam,
     RangeParam,
     ShapeParam,
 )
 from nnstudio.core.summary import summarize
+
+#: A stack's layers: merge layers join branches of a graph (tests/core/random_graphs.py).
+LAYER_TYPES = tuple(t for t in ALL_TYPES if not t.merge)
 
 
 def _pair_or_int(rng: random.Random, low: int, high: int):
@@ -45,13 +51,22 @@ def _mostly(rng: random.Random, valid: list, invalid: list, p_invalid: float = 0
     return rng.choice(invalid if rng.random() < p_invalid else valid)
 
 
-def _int(rng: random.Random, layer: str, p: IntParam):
+def _int(rng: random.Random, layer: str, p: IntParam, shape=None):
     if p.name == "seed":
         return rng.choice([None, 0, 7, 12345])
     if p.name == "axis":
         return rng.randint(-5, 4)
     if p.name == "depth_multiplier":
         return rng.choice([1, 1, 2, 3, 0])
+    if p.name == "groups":
+        return rng.choice([1, 1, 2, 3, 4])
+    if p.name == "projection_dim":
+        # Keras' symbolic shape is wrong when it stretches one channel to many: nnstudio
+        # refuses that, so it is not generated.
+        channels = shape[-1] if shape else None
+        if channels == 1:
+            return 1
+        return rng.choice([channels or 4, channels or 4, rng.randint(1, 8)])
     # units, filters
     return _mostly(rng, [1, 2, 3, 4, 8, 16, rng.randint(1, 40)], [0, -1])
 
@@ -65,6 +80,10 @@ def _float(rng: random.Random, p: FloatParam):
         return rng.uniform(0.0, 1.0)
     if p.name == "epsilon":
         return rng.choice([1e-5, 1e-3, 0.1])
+    if p.name == "max_value":
+        return rng.choice([None, 0.0, 1.0, 6.0, 6.0, -1.0])
+    if p.name == "threshold":
+        return _mostly(rng, [0.0, 0.5, 1.0], [-0.1])
     return round(rng.uniform(-2.0, 2.0), 4)  # scale, offset, fill_value
 
 
@@ -82,7 +101,7 @@ def _target_shape(rng: random.Random, shape):
 
 def random_value(rng: random.Random, layer: str, p, shape):
     if isinstance(p, IntParam):
-        return _int(rng, layer, p)
+        return _int(rng, layer, p, shape)
     if isinstance(p, FloatParam):
         return _float(rng, p)
     if isinstance(p, BoolParam):
@@ -95,6 +114,11 @@ def random_value(rng: random.Random, layer: str, p, shape):
         high = {"kernel_size": 5, "pool_size": 4, "size": 3}.get(p.name, 3)
         low = 0 if rng.random() < 0.03 else 1
         return _pair_or_int(rng, low, high)
+    if isinstance(p, PermutationParam):
+        rank = len(shape) - 1 if shape else 2
+        dims = list(range(1, rank + 1))
+        rng.shuffle(dims)
+        return dims if rng.random() < 0.85 else rng.choice([[2, 1], [1, 2, 3], [1, 3], [1]])
     if isinstance(p, ShapeParam):
         return _target_shape(rng, shape)
     if isinstance(p, PaddingParam):
@@ -103,6 +127,15 @@ def random_value(rng: random.Random, layer: str, p, shape):
         return _factor(rng, p)
     if isinstance(p, RangeParam):
         return rng.choice([[0, 1], [0, 255], [-1, 1]])
+    if isinstance(p, AxesParam):
+        if p.name == "shared_axes":
+            # 0 (the batch) Keras takes as the last axis; nnstudio refuses it, not generated.
+            return rng.choice([None, 1, [1, 2], [2], [3], [1, 2, 3]])
+        choices = [-1, -1, [-1], 1, 2, [1, 2], [-2, -1], 4, 0]
+        return rng.choice([*choices, None] if p.optional else choices)
+    if isinstance(p, NumbersParam):
+        n = shape[-1] if shape and shape[-1] is not None else 3
+        return rng.choice([None, None, 0.5, [0.5] * n, [2.0] * n, [1.0, 2.0], [0.1] * (n + 1)])
     raise TypeError(p)
 
 
@@ -154,6 +187,7 @@ def _fits(spec, shape) -> bool:
         "SpatialDropout2D",
         "ZeroPadding2D",
         "UpSampling2D",
+        "Cropping2D",
     ):
         return image
     return True

@@ -81,7 +81,7 @@ def test_layer_names_are_kept_and_unnamed_layers_get_keras_names():
         ({"format": "something-else"}, 'not an nnstudio architecture: "format" must be'),
         (
             {"version": 99},
-            "written by a newer nnstudio (format version 99; this one reads up to 1)",
+            "written by a newer nnstudio (format version 99; this one reads up to 2)",
         ),
         ({"version": "1"}, "version must be a positive integer"),
         ({"colour": "red"}, 'unknown key "colour"'),

@@ -100,3 +100,32 @@ def test_script_is_formatted_and_lint_free(tmp_path, id_):
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_applications_own_layers_are_imported_by_the_script(tmp_path, keras):
+    """LayerScale and CustomScaleLayer live in keras.applications' modules, not keras.layers:
+    the script imports them, and its model has nnstudio's parameter count."""
+    image = "image"
+    layers = (
+        LayerConfig.create(
+            "Conv2D", "conv", (image,), filters=8, kernel_size=3, groups=2, padding="same"
+        ),
+        LayerConfig.create("LayerNormalization", "norm", ("conv",)),
+        LayerConfig.create("LayerScale", "scale", ("norm",), init_values=1e-6, projection_dim=8),
+        LayerConfig.create("ReLU", "relu6", ("scale",), max_value=6.0),
+        LayerConfig.create("CustomScaleLayer", "sum", ("conv", "relu6"), scale=0.17),
+        LayerConfig.create("Cropping2D", "crop", ("sum",), cropping=1),
+        LayerConfig.create("Conv2DTranspose", "up", ("crop",), filters=2, kernel_size=3, strides=2),
+        LayerConfig.create("PReLU", "prelu", ("up",), shared_axes=[1, 2]),
+        LayerConfig.create("Permute", "swap", ("prelu",), dims=[2, 1, 3]),
+        LayerConfig.create("Softmax", "soft", ("swap",)),
+    )
+    arch = Architecture("Own layers", (8, 8, 4), layers, input_name=image)
+    source = python_source(arch)
+    assert "from keras.src.applications.convnext import LayerScale" in source
+    assert "from keras.src.applications.inception_resnet_v2 import CustomScaleLayer" in source
+    spec = importlib.util.spec_from_file_location("own_layers", _write(tmp_path, arch, "own.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = module.build_model()
+    assert model.count_params() == summarize(arch).total_params

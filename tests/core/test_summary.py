@@ -289,6 +289,7 @@ def test_to_dict_for_valid_and_invalid():
         "trainable_params": 320,
         "non_trainable_params": 0,
         "macs": 194688,
+        "inputs": ["input_layer"],
     }
     invalid = summarize(arch((3, 3, 1), L("Conv2D", filters=1, kernel_size=5))).to_dict()
     assert invalid["ok"] is False

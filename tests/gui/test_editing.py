@@ -282,3 +282,43 @@ def test_conv2d_after_flatten_is_repaired_by_moving_the_flatten(window, qtbot):
     assert window.editor.summary.ok
     assert types(window).count("Flatten") == 1
     assert "Reshape" not in types(window)
+
+
+def test_every_layer_of_the_catalogue_gets_an_editor_for_each_parameter(window):
+    from nnstudio.core.catalogue import by_group
+
+    for group in by_group(merging=False).values():
+        for spec in group:
+            window.editor.insert_layer(spec.name, 0)
+            window.select_rows([0])
+            assert set(window.inspector.editors) == {p.name for p in spec.params}, spec.name
+            window.editor.remove_layers([0])
+
+
+def test_the_editors_of_axes_numbers_and_an_optional_number(window, qtbot):
+    def type_into(name, text):
+        line = window.inspector.editors[name].line
+        line.setFocus()
+        line.selectAll()
+        if text:
+            qtbot.keyClicks(line, text)
+        else:
+            qtbot.keyClick(line, Qt.Key.Key_Backspace)
+        return line
+
+    window.editor.insert_layer("Normalization", 0)
+    window.select_rows([0])
+    type_into("mean", "0.5, 0.5")
+    layer = window.editor.architecture.layers[0]
+    assert layer.params["mean"] == (0.5, 0.5)
+    assert window.inspector.editors["mean"].line.placeholderText() == "empty: learnt by adapt"
+    type_into("mean", "")
+    assert window.editor.architecture.layers[0].params["mean"] is None
+    type_into("axis", "1, 2")
+    assert window.editor.architecture.layers[0].params["axis"] == (1, 2)
+    window.editor.insert_layer("ReLU", 0)
+    window.select_rows([0])
+    type_into("max_value", "6")
+    assert window.editor.architecture.layers[0].params["max_value"] == 6.0
+    type_into("max_value", "")
+    assert window.editor.architecture.layers[0].params["max_value"] is None

@@ -148,3 +148,22 @@ def test_layout_and_recent_files_persist(qtbot, tmp_path, answers):
     second.reset_layout()
     assert second.summary_dock.isVisible()
     second.close()
+
+
+def test_a_graph_is_refused_with_a_message_and_nothing_changes(window, answers, tmp_path):
+    import json
+
+    from tests.core.test_graph import residual
+
+    path = tmp_path / "residual.json"
+    path.write_text(json.dumps(residual().to_dict()))
+    before = window.editor.architecture
+    assert not window.files.open(path)
+    (title, text) = answers.errors[-1]
+    assert title == "Cannot open a graph here yet"
+    assert "nnstudio summary FILE" in text
+    assert window.editor.architecture == before
+    answers.open_path = path
+    assert not window.files.import_architecture()
+    assert answers.errors[-1][0] == "Cannot import a graph here yet"
+    assert window.editor.architecture == before

@@ -16,6 +16,7 @@ from nnstudio.core.codegen import (
     build_model_lines,
     call_line,
     docstring_lines,
+    import_lines,
     py,
 )
 from nnstudio.core.datasets import DatasetError, source_from_dict
@@ -275,12 +276,8 @@ def training_script(info: ModelInfo) -> str:
     )
     lines = docstring_lines(arch, "a Keras model and its training", usage)
     lines += ["", *sorted(data.stdlib), *([""] if data.stdlib else [])]
-    lines += [
-        "import keras",
-        "import numpy as np",
-        "from keras import layers",
-        *sorted(data.imports),
-    ]
+    keras_lines = import_lines(arch)
+    lines += [keras_lines[0], "import numpy as np", *keras_lines[1:], *sorted(data.imports)]
     lines.append("")
     lines += _constants(info, settings, data, arch)
     for block in (build_model_lines(arch), data.lines, _helpers(plan, tuple(arch.input_shape))):

@@ -45,12 +45,20 @@ class Plan:
 
 
 def _last_activation(arch: Architecture) -> str:
-    for layer in reversed(arch.layers):
+    """The activation the model's output comes out of: its output layer's, or (through layers
+    that only pass values on: Dropout, Flatten, Reshape) the one before it."""
+    from nnstudio.core.graph import resolve
+
+    graph = resolve(arch)
+    index = graph.index(graph.outputs[0]) if graph.outputs else None
+    while index is not None:
+        layer = arch.layers[index]
         activation = layer.params.get("activation")
         if activation is not None:
             return activation
         if layer.type not in ("Dropout", "Flatten", "Reshape"):
             return "linear"
+        index = graph.index(graph.inbound[index][0])
     return "linear"
 
 
@@ -126,6 +134,16 @@ def plan(arch: Architecture, dataset: Dataset, settings: TrainingSettings, summa
     summary = summary if summary is not None else summarize(arch)
     if not summary.ok:
         raise TrainingError("the model has errors: " + summary.errors[0].message)
+    inputs, outputs = len(arch.inputs), len(summary.output_shapes)
+    if inputs > 1 or outputs > 1:
+        names = ", ".join(i.name for i in arch.inputs)
+        raise TrainingError(
+            f"the model takes {inputs} input{'s' * (inputs > 1)} ({names}) and gives {outputs} "
+            f"output{'s' * (outputs > 1)}; a dataset here gives one input and one target per "
+            f"sample, so it would have to provide {inputs} arrays of samples and {outputs} of "
+            "targets. Train a model with one input and one output, or export it (File > "
+            "Export, nnstudio export) and train it in Python with your own arrays"
+        )
     shape = dataset.sample_shape
     fix = input_fix(arch, dataset)
     if fix is not None:
