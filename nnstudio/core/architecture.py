@@ -81,10 +81,20 @@ class LayerConfig:
     params: Mapping[str, Any] = field(default_factory=dict)
     name: str | None = None
     inputs: tuple[str, ...] = ()
+    #: Keras arguments nnstudio does not edit, kept as a Keras file gave them (JSON values:
+    #: an initializer's config, ``trainable: false``, a Dropout's ``noise_shape``...) and
+    #: passed on to Keras as they are.
+    keras: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "params", _freeze(self.params))
         object.__setattr__(self, "inputs", tuple(self.inputs))
+        object.__setattr__(self, "keras", _freeze(self.keras))
+
+    @property
+    def trainable(self) -> bool:
+        """False for a layer frozen in its Keras file: all its weights count as non-trainable."""
+        return self.keras.get("trainable", True) is not False
 
     @classmethod
     def create(
@@ -117,7 +127,9 @@ class LayerConfig:
             parsed = param.parse(value)
         except ValueError as e:
             raise ArchitectureFormatError(f"{self.type} {name} {e}") from None
-        return replace(self, params={**self.params, name: parsed})
+        # A value set here replaces one the Keras file gave in its own form.
+        kept = {k: v for k, v in self.keras.items() if k != name}
+        return replace(self, params={**self.params, name: parsed}, keras=kept)
 
     def with_name(self, name: str | None) -> LayerConfig:
         return replace(self, name=name or None)
@@ -136,6 +148,8 @@ class LayerConfig:
                 out[p.name] = p.to_json(value)
         if self.inputs:
             out["inputs"] = list(self.inputs)
+        if self.keras:
+            out["keras"] = dict(self.keras)
         return out
 
     def describe(self) -> str:
@@ -308,7 +322,7 @@ def parse_layer(raw: Any, where: str = "layer") -> LayerConfig:
     if name is not None and not isinstance(name, str):
         raise _fail(f"{where}: name must be a string; received {show(name)}")
     known = spec.param_map
-    unknown = [k for k in raw if k not in known and k not in ("type", "name", "inputs")]
+    unknown = [k for k in raw if k not in known and k not in ("type", "name", "inputs", "keras")]
     if unknown:
         allowed = ", ".join(known) or "none besides name"
         raise _fail(f"{where}: unknown parameter {show(unknown[0])}; {type_} takes: {allowed}")
@@ -326,7 +340,49 @@ def parse_layer(raw: Any, where: str = "layer") -> LayerConfig:
             params[p.name] = p.parse(raw[p.name])
         except ValueError as e:
             raise _fail(f"{where}: {p.name} {e}") from None
-    return LayerConfig(type_, params, name or None, _names(raw.get("inputs", []), where))
+    kept = _kept_arguments(raw.get("keras", {}), spec, where)
+    return LayerConfig(type_, params, name or None, _names(raw.get("inputs", []), where), kept)
+
+
+#: Keras arguments that are not the layer's own and cannot be kept (nnstudio sets them).
+_NOT_KEPT = {"name", "inputs", "input_shape", "batch_input_shape", "batch_size", "weights"}
+
+
+def _kept_arguments(raw: Any, spec: LayerType, where: str) -> dict[str, Any]:
+    """A layer's ``keras`` object: Keras arguments as JSON values, and no code (a Lambda's
+    function, a custom object of another package). A parameter nnstudio edits is kept only
+    in a form its editor cannot hold (an initializer with its own settings)."""
+    if not isinstance(raw, Mapping):
+        raise _fail(f'{where}: "keras" must be an object of Keras arguments; received {show(raw)}')
+    for key, value in raw.items():
+        if key in _NOT_KEPT or (key in spec.param_map and not isinstance(value, Mapping)):
+            raise _fail(
+                f'{where}: "keras" cannot hold {key}, which the layer sets itself; '
+                f"write it as the layer's own {key}"
+            )
+        problem = code_in(value)
+        if problem:
+            raise _fail(f"{where}: {key} {problem}")
+    return dict(raw)
+
+
+def code_in(value: Any) -> str | None:
+    """Why a JSON value of a Keras config would run code when Keras reads it, or None: a
+    serialized function or lambda, or an object of a module outside Keras."""
+    if isinstance(value, list | tuple):
+        return next((p for p in map(code_in, value) if p), None)
+    if not isinstance(value, Mapping):
+        return None
+    class_name = value.get("class_name")
+    module = value.get("module")
+    if class_name in ("function", "__lambda__", "Lambda") or "__lambda__" in value:
+        return "is a Python function in the file; nnstudio runs no code from files"
+    if class_name is not None and module is not None and not str(module).startswith("keras"):
+        return (
+            f"is an object of the package {str(module).split('.')[0]!r} "
+            f"({class_name}), not of Keras; nnstudio runs no code from other packages"
+        )
+    return next((p for p in map(code_in, value.values()) if p), None)
 
 
 def _names(raw: Any, where: str) -> tuple[str, ...]:

@@ -13,7 +13,8 @@ from nnstudio.core.summary import safe_name, summarize
 
 def keras_arguments(layer: LayerConfig) -> dict[str, Any]:
     """The constructor arguments of a layer, as Keras takes them."""
-    return {p.name: p.to_keras(layer.params[p.name]) for p in layer.spec.params}
+    own = {p.name: p.to_keras(layer.params[p.name]) for p in layer.spec.params}
+    return {**own, **layer.keras}
 
 
 def keras_class(keras, spec: LayerType):

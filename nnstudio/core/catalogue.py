@@ -45,6 +45,7 @@ ACTIVATIONS = {
     "softplus": "log(1 + e^x), a smooth relu.",
     "softsign": "x / (1 + |x|), between -1 and 1.",
     "hard_sigmoid": "A cheap, piecewise-linear sigmoid.",
+    "hard_silu": "x * hard_sigmoid(x), a cheap silu (MobileNetV3's hard swish).",
     "exponential": "e^x.",
     "log_softmax": "The logarithm of softmax.",
 }

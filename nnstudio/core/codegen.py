@@ -31,6 +31,10 @@ def py(value: Any) -> str:
     if isinstance(value, tuple):
         inner = ", ".join(py(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, list):
+        return "[" + ", ".join(py(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py(k)}: {py(v)}" for k, v in value.items()) + "}"
     return repr(value)
 
 
@@ -43,6 +47,7 @@ def _arguments(layer: LayerConfig, name: str | None) -> list[str]:
             args.append(py(keras_value))
         elif p.required or value != p.default:
             args.append(f"{p.name}={py(keras_value)}")
+    args += [f"{key}={py(value)}" for key, value in layer.keras.items()]
     if name:
         args.append(f"name={py(name)}")
     return args

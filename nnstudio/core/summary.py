@@ -395,6 +395,10 @@ def _layer_inference(arch, names, i, layer, sources, shapes, stack_shapes, repai
         problems.append(_shape_problem(arch, names, i, e, inputs, outputs, repair, merged))
         return None, None, problems
     problems += [Problem(i, m, WARNING, f) for m, f in inference.warnings]
+    if not layer.trainable:  # frozen: Keras counts all its weights as non-trainable
+        inference = replace(
+            inference, trainable=0, non_trainable=inference.trainable + inference.non_trainable
+        )
     return inference.output_shape, inference, problems
 
 
