@@ -20,7 +20,11 @@ def add_parser(commands) -> None:
         "print the test metrics. Exit status: 0 trained, 1 the model cannot be trained on the "
         "dataset or training failed, 2 a file or the dataset cannot be read.",
     )
-    parser.add_argument("model", metavar="ARCH_OR_PROJECT", help="architecture JSON or .nnstudio")
+    parser.add_argument(
+        "model",
+        metavar="ARCH_OR_PROJECT",
+        help="architecture JSON, .nnstudio project, or a Keras model (.keras, .h5, to_json text)",
+    )
     parser.add_argument(
         "--dataset",
         metavar="NAME_OR_PATH",
@@ -35,6 +39,13 @@ def add_parser(commands) -> None:
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--validation-split", type=float)
     parser.add_argument("--seed", type=int)
+    parser.add_argument(
+        "--continue",
+        dest="resume",
+        action="store_true",
+        help="continue from the trained weights of the project or .keras file instead of "
+        "starting afresh",
+    )
     parser.add_argument("--out", metavar="MODEL.keras", help="save the trained model here")
     parser.add_argument("--tensorboard", metavar="DIR", help="write TensorBoard logs here")
     parser.add_argument("--json", action="store_true", help="end with a JSON object on stdout")
@@ -117,6 +128,12 @@ def _train(project, source, settings, args, say, fail) -> int:
         return fail(
             EXIT_INVALID, f"{args.model}: the architecture is invalid: {summary.errors[0].message}"
         )
+    if args.resume and (project.weights is None or not project.weights.fits(architecture)):
+        return fail(
+            EXIT_INVALID,
+            f"{args.model} has no trained weights to continue from: train it without "
+            "--continue first, or open a project or .keras file that holds weights",
+        )
     loading = LoadingProgress(sys.stderr)
     try:
         dataset = load_dataset(source, tuple(architecture.input_shape), loading)
@@ -143,6 +160,7 @@ def _train(project, source, settings, args, say, fail) -> int:
     )
     progress = TerminalProgress(sys.stderr)
     run_id = max((run.id for run in project.runs), default=0) + 1
+    saved = project.weights if args.resume else None
     try:
         outcome = run_training(
             architecture,
@@ -151,6 +169,8 @@ def _train(project, source, settings, args, say, fail) -> int:
             source,
             run_id,
             progress,
+            saved=saved,
+            initial_epoch=saved.epochs if saved else 0,
             tensorboard_dir=args.tensorboard,
         )
     except TrainingError as e:

@@ -7,6 +7,7 @@ lives in ``shapes.py``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -122,8 +123,9 @@ class LayerType:
             return "one input"
         return f"{'exactly' if self.exact else 'at least'} {self.min_inputs} inputs"
 
-    @property
+    @functools.cached_property
     def param_map(self) -> Mapping[str, Param]:
+        """The parameters by name (computed once: a layer type does not change)."""
         return MappingProxyType({p.name: p for p in self.params})
 
     def param(self, name: str) -> Param:

@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from nnstudio.core.architecture import Architecture, architecture_from_dict
-from nnstudio.core.jsonfile import dumps, read_json, write_atomic
+from nnstudio.core.jsonfile import dumps, write_atomic
 
 
 def load_architecture(source: str | os.PathLike | Mapping[str, Any] | Architecture) -> Architecture:
     """Validate an architecture given as a file path or a JSON object, and return it.
+
+    A path may name anything File > Open reads: nnstudio's architecture JSON, a project,
+    a Keras model (``.keras``, ``.h5``, ``model.to_json()`` text).
 
     Raises ``ArchitectureFormatError`` (one line, without the file name) when the input cannot
     be read as an architecture. A readable architecture with errors is returned as is:
@@ -21,7 +24,9 @@ def load_architecture(source: str | os.PathLike | Mapping[str, Any] | Architectu
         return source
     if isinstance(source, Mapping):
         return architecture_from_dict(source)
-    return architecture_from_dict(read_json(source))
+    from nnstudio.core.project import open_file  # the project reads the files it holds
+
+    return open_file(source).architecture
 
 
 def architecture_json(arch: Architecture) -> str:

@@ -23,16 +23,20 @@ def _reject_constant(name: str) -> Any:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {json.dumps(key)} appears twice in one object")
-        out[key] = value
+    out = dict(pairs)  # at C speed; the keys are looked at only when one appears twice
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ValueError(f"the key {json.dumps(twice)} appears twice in one object")
     return out
 
 
-def parse_json(text: str | bytes) -> Any:
-    """Parse strict JSON (no NaN or Infinity, no duplicate keys); ArchitectureFormatError."""
+def parse_json(text: str | bytes, duplicates: bool = False) -> Any:
+    """Parse strict JSON (no NaN or Infinity, no duplicate keys); ArchitectureFormatError.
+
+    ``duplicates=True`` lets a key appear twice (the last one counts, as for Keras, which
+    reads its own files so) and parses a large file several times faster.
+    """
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -43,7 +47,8 @@ def parse_json(text: str | bytes) -> Any:
     if not text.strip():
         raise ArchitectureFormatError("the file is empty")
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+        hook = None if duplicates else _no_duplicates
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=hook)
     except json.JSONDecodeError as e:
         raise ArchitectureFormatError(
             f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
@@ -56,6 +61,11 @@ def parse_json(text: str | bytes) -> Any:
 
 def read_json(path: str | os.PathLike) -> Any:
     """Read a JSON file, turning every kind of failure into one clear message."""
+    return parse_json(read_limited(path))
+
+
+def read_limited(path: str | os.PathLike) -> bytes:
+    """The bytes of a JSON file of at most MAX_JSON_BYTES; ArchitectureFormatError."""
     path = Path(path)
     try:
         if path.is_dir():
@@ -66,14 +76,13 @@ def read_json(path: str | os.PathLike) -> Any:
                 f"is {size / 2**20:.0f} MB; an architecture file is at most "
                 f"{MAX_JSON_BYTES // 2**20} MB"
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ArchitectureFormatError("no such file") from None
     except PermissionError:
         raise ArchitectureFormatError("permission denied") from None
     except OSError as e:
         raise ArchitectureFormatError(e.strerror or str(e)) from None
-    return parse_json(data)
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:

@@ -39,6 +39,10 @@ from nnstudio.core.params import ChoiceParam, IntParam, show
 #: The suffixes of Keras model files.
 SUFFIXES = (".keras", ".h5", ".hdf5")
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+#: The model config in a ``.keras`` archive.
+CONFIG_JSON = "config.json"
+#: What nnstudio adds to the archives it exports (exporting.metadata's METADATA_FILE).
+NNSTUDIO_JSON = "nnstudio.json"
 #: The largest config read (ResNet152's is about 1 MB).
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
 MAX_WEIGHTS_BYTES = 4 * 1024**3
@@ -57,6 +61,8 @@ class KerasModel:
     architecture: Architecture
     weights: bytes | None = None
     keras_version: str = ""
+    #: ``nnstudio.json`` of a model nnstudio exported (its classes, dataset and settings).
+    nnstudio_metadata: bytes | None = None
 
 
 # Files -------------------------------------------------------------------------------------
@@ -94,18 +100,21 @@ def _read_archive(path: Path) -> KerasModel:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            if "config.json" not in names:
+            if CONFIG_JSON not in names:
                 raise KerasFileError(
                     "not a Keras model archive: it has no config.json (a model saved with "
                     "model.save('model.keras') has one)"
                 )
-            config = _member(archive, "config.json", MAX_CONFIG_BYTES)
+            config = _member(archive, CONFIG_JSON, MAX_CONFIG_BYTES)
             metadata = {}
             if "metadata.json" in names:
                 metadata = json.loads(_member(archive, "metadata.json", MAX_CONFIG_BYTES))
             weights = None
             if "model.weights.h5" in names:
                 weights = _member(archive, "model.weights.h5", MAX_WEIGHTS_BYTES)
+            ours = None
+            if NNSTUDIO_JSON in names:
+                ours = _member(archive, NNSTUDIO_JSON, MAX_CONFIG_BYTES)
     except (zipfile.BadZipFile, OSError) as e:
         raise KerasFileError(f"the archive cannot be read: {e}") from None
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -115,7 +124,7 @@ def _read_archive(path: Path) -> KerasModel:
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise KerasFileError("the archive's config.json is not JSON") from None
     version = str(metadata.get("keras_version", "")) if isinstance(metadata, dict) else ""
-    return KerasModel(architecture_from_keras(doc), weights, version)
+    return KerasModel(architecture_from_keras(doc), weights, version, ours)
 
 
 def _member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
@@ -208,7 +217,7 @@ def _functional(name: str, config: Mapping[str, Any]) -> Architecture:
         elif str(raw.get("module", "")).startswith("keras.src.ops"):
             layers.append(_operation(raw))
         else:
-            layers.append(_layer(raw).with_inputs(_inbound(raw)))
+            layers.append(_layer(raw, _inbound(raw)))
     by_name = {i.name: i for i in inputs}
     order = [_tensor_name(t) for t in _tensor_list(config.get("input_layers"))]
     missing = [n for n in order if n not in by_name]
@@ -387,10 +396,16 @@ RENAMED = {"LeakyReLU": {"alpha": "negative_slope"}}
 ALIASES = {"Convolution2D": "Conv2D", "MaxPool2D": "MaxPooling2D", "AvgPool2D": "AveragePooling2D"}
 
 
+_SCALARS = frozenset({str, int, float, bool, list})
+_NOT_ARGUMENTS = frozenset({"name", "batch_input_shape", "batch_shape", "input_dim", "input_shape"})
+
+
 def _plain(value: Any) -> Any:
     """A Keras-serialized value in the simple form nnstudio compares and edits: a dtype policy
     as its name, an initializer without settings as its snake_case name."""
-    if not isinstance(value, Mapping) or "class_name" not in value:
+    if value is None or type(value) in _SCALARS or not isinstance(value, Mapping):
+        return value
+    if "class_name" not in value:
         return value
     class_name, config = value["class_name"], value.get("config") or {}
     if class_name in ("DTypePolicy", "Policy"):
@@ -402,7 +417,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _layer(raw: Mapping[str, Any]) -> LayerConfig:
+def _layer(raw: Mapping[str, Any], inputs: tuple[str, ...] = ()) -> LayerConfig:
     class_name = raw.get("class_name")
     name = _layer_name(raw)
     if class_name == "Lambda":
@@ -429,20 +444,22 @@ def _layer(raw: Mapping[str, Any]) -> LayerConfig:
     config = raw.get("config")
     if not isinstance(config, Mapping):
         raise KerasFileError(f"layer {name!r} has no config")
-    return _layer_config(spec, name, config)
+    return _layer_config(spec, name, config, inputs)
 
 
-def _layer_config(spec: LayerType, name: str, config: Mapping[str, Any]) -> LayerConfig:
+def _layer_config(
+    spec: LayerType, name: str, config: Mapping[str, Any], inputs: tuple[str, ...] = ()
+) -> LayerConfig:
+    if code_in(config):  # checked at once; then the value at fault is named
+        key, problem = next((k, p) for k, p in ((k, code_in(v)) for k, v in config.items()) if p)
+        raise KerasFileError(f"layer {name!r}: {key} {problem}")
     renamed = RENAMED.get(spec.name, {})
     own: dict[str, Any] = {}
     kept: dict[str, Any] = {}
     for key, value in config.items():
         key = renamed.get(key, key)
-        if key in ("name", "batch_input_shape", "batch_shape", "input_dim", "input_shape"):
+        if key in _NOT_ARGUMENTS:
             continue
-        problem = code_in(value)
-        if problem:
-            raise KerasFileError(f"layer {name!r}: {key} {problem}")
         plain = _plain(value)
         if key == "data_format" and plain != "channels_last":
             raise KerasFileError(
@@ -463,7 +480,6 @@ def _layer_config(spec: LayerType, name: str, config: Mapping[str, Any]) -> Laye
             continue
         own[key] = plain
     try:
-        layer = LayerConfig.create(spec.name, name, **own)
+        return LayerConfig.create(spec.name, name, inputs, **own, keras=kept)
     except ArchitectureFormatError as e:
         raise KerasFileError(f"layer {name!r}: {e}") from None
-    return LayerConfig(layer.type, layer.params, layer.name, (), kept)

@@ -32,11 +32,17 @@ from pathlib import Path
 from typing import Any
 
 from nnstudio import __version__
-from nnstudio.core import versions
+from nnstudio.core import keras_files, versions
 from nnstudio.core.architecture import Architecture, architecture_from_dict
 from nnstudio.core.datasets import DatasetError, DatasetSource, source_from_dict
 from nnstudio.core.errors import ArchitectureFormatError, NnstudioError
-from nnstudio.core.jsonfile import MAX_JSON_BYTES, dumps, parse_json, read_json, write_atomic
+from nnstudio.core.jsonfile import (
+    MAX_JSON_BYTES,
+    dumps,
+    parse_json,
+    read_limited,
+    write_atomic,
+)
 from nnstudio.core.params import show
 from nnstudio.core.training.runs import RunRecord, run_from_dict
 from nnstudio.core.training.settings import TrainingSettings, settings_from_dict
@@ -346,28 +352,88 @@ def load_project(path: str | os.PathLike) -> Project:
 
 
 def open_file(path: str | os.PathLike) -> Project:
-    """Open a project, or a bare architecture JSON file as a new project.
+    """Open a project, an architecture JSON file or a Keras model file as a project.
 
-    A zip archive is a project whatever its name; anything else is read as architecture JSON,
-    unless it is named ``*.nnstudio``.
+    A zip archive is a project whatever its name, unless it holds a Keras ``config.json``
+    and no ``project.json`` (a ``.keras`` file, whose weights come along as trained weights);
+    an HDF5 file is a Keras ``.h5`` model; other files are JSON: nnstudio's architecture or
+    Keras' ``model.to_json()``. A file named ``*.nnstudio`` must be a zip archive.
     """
     path = Path(path)
     try:
         with path.open("rb") as f:
-            is_zip = f.read(4) == b"PK\x03\x04"
+            head = f.read(8)
     except FileNotFoundError:
         raise ProjectFormatError("no such file") from None
     except IsADirectoryError:
         raise ProjectFormatError("is a directory, not a file") from None
     except OSError as e:
         raise ProjectFormatError(e.strerror or str(e)) from None
-    if is_zip:
-        return load_project(path)
+    if head.startswith(b"PK\x03\x04"):
+        return _keras_project(path) if _is_keras_archive(path) else load_project(path)
     if path.suffix.lower() == SUFFIX:
         raise ProjectFormatError(
             "not an nnstudio project: the file is damaged or not a zip archive"
         )
+    if head == keras_files.HDF5_MAGIC or path.suffix.lower() in keras_files.SUFFIXES:
+        return _keras_project(path)
     try:
-        return Project(architecture_from_dict(read_json(path)))
+        data = read_limited(path)
+        doc = parse_json(data, duplicates=True)  # fast, and as Keras reads its own JSON
+        if keras_files.is_keras_json(doc):
+            return _project_of(keras_files.KerasModel(keras_files.architecture_from_keras(doc)))
+        return Project(architecture_from_dict(parse_json(data)))  # nnstudio's: strictly
     except ArchitectureFormatError as e:
         raise ProjectFormatError(str(e)) from None
+
+
+def _is_keras_archive(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        return False  # load_project says what is wrong with it
+    return keras_files.CONFIG_JSON in names and PROJECT_JSON not in names
+
+
+def _keras_project(path: Path) -> Project:
+    try:
+        return _project_of(keras_files.read_keras_file(path))
+    except ArchitectureFormatError as e:
+        raise ProjectFormatError(str(e)) from None
+
+
+def _project_of(model: keras_files.KerasModel) -> Project:
+    """A new project of a Keras model: its architecture, and its weights as trained weights.
+
+    A model nnstudio exported brings its class names, dataset and training settings (its
+    ``nnstudio.json``); one trained elsewhere has none, and the defaults stand.
+    """
+    arch = model.architecture
+    project = Project(arch)
+    names: tuple[str, ...] = ()
+    info = _exported_info(model.nnstudio_metadata)
+    if info is not None:
+        names = info.class_names
+        with contextlib.suppress(DatasetError, NnstudioError, TypeError, ValueError):
+            if info.dataset_source is not None:
+                project = project.replace(dataset=source_from_dict(dict(info.dataset_source)))
+        with contextlib.suppress(NnstudioError, TypeError, ValueError):
+            if info.training is not None:
+                project = project.replace(training=settings_from_dict(dict(info.training)))
+    if model.weights is not None:
+        project = project.replace(weights=Weights(model.weights, arch.fingerprint(), 0, names))
+    return project
+
+
+def _exported_info(data: bytes | None):
+    """The ModelInfo nnstudio wrote into an exported model, or None (absent or unreadable: the
+    model still opens, without it)."""
+    if data is None:
+        return None
+    from nnstudio.core.exporting.metadata import MetadataError, info_from_json
+
+    try:
+        return info_from_json(data)
+    except MetadataError:
+        return None

@@ -6,8 +6,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 PROJECT_FILTER = "nnstudio projects (*.nnstudio)"
 OPEN_FILTER = (
-    "Projects and architectures (*.nnstudio *.json);;nnstudio projects (*.nnstudio);;"
-    "Architecture JSON (*.json);;All files (*)"
+    "Projects, architectures and Keras models (*.nnstudio *.json *.keras *.h5 *.hdf5);;"
+    "nnstudio projects (*.nnstudio);;Architecture JSON (*.json);;"
+    "Keras models (*.keras *.h5 *.hdf5 *.json);;All files (*)"
 )
 JSON_FILTER = "Architecture JSON (*.json);;All files (*)"
 PYTHON_FILTER = "Python script (*.py)"

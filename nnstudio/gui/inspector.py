@@ -4,6 +4,8 @@ parameter's help, the layer's problems and their one-click fixes."""
 from __future__ import annotations
 
 import html
+import json
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,6 +33,27 @@ def _layer_name(text: str) -> str | None:
     if name and not valid_layer_name(name):
         raise ValueError("use letters, digits and _ . - > only (TensorFlow refuses the rest)")
     return name or None
+
+
+def _short(value, limit: int = 80) -> str:
+    if isinstance(value, Mapping) and "class_name" in value:
+        config = value.get("config") or {}
+        inner = ", ".join(f"{k}={json.dumps(v)}" for k, v in config.items() if v is not None)
+        text = f"{value['class_name']}({inner})"
+    else:
+        text = json.dumps(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def kept_text(kept: Mapping) -> str:
+    """The Keras arguments a layer keeps, as the inspector lists them (read-only)."""
+    if not kept:
+        return ""
+    rows = "".join(
+        f"<br><code>{html.escape(key)}</code>: {html.escape(_short(value))}"
+        for key, value in sorted(kept.items())
+    )
+    return f"<b>Kept from Keras</b> (passed to Keras as they were):{rows}"
 
 
 class ProblemRow(QWidget):
@@ -128,6 +151,7 @@ class Inspector(QWidget):
         self._type: str | None = None
         self._session = 0
         self.editors: dict[str, ParamEditor] = {}
+        self.labels: dict[str, QLabel] = {}
         self.problem_rows: list[ProblemRow] = []
         self._shown_problems = None
 
@@ -143,6 +167,15 @@ class Inspector(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.problems_box = QVBoxLayout()
         self.problems_box.setContentsMargins(0, 0, 0, 0)
+        self.kept = QLabel()
+        self.kept.setWordWrap(True)
+        self.kept.setTextFormat(Qt.TextFormat.RichText)
+        self.kept.setToolTip(
+            "Arguments the Keras model this layer came from sets, which nnstudio does not edit "
+            "(a configured initializer, trainable: false, a noise shape...). They are passed "
+            "back to Keras as they were when the model is built or exported; setting the same "
+            "parameter above replaces them."
+        )
         self.help = QLabel()
         self.help.setWordWrap(True)
         self.help.setFrameShape(QFrame.Shape.StyledPanel)
@@ -155,6 +188,7 @@ class Inspector(QWidget):
         column.addWidget(self.about)
         column.addLayout(self.problems_box)
         column.addWidget(self.form_host)
+        column.addWidget(self.kept)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -200,6 +234,7 @@ class Inspector(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
+        self.labels = {}
 
     def _rebuild(self, layer: LayerConfig | None) -> None:
         self._clear_form()
@@ -217,6 +252,7 @@ class Inspector(QWidget):
                 "palette: double-click it, or drag it where it should go."
             )
             self._set_help("")
+            self.kept.hide()
             return
         spec = CATALOGUE[layer.type]
         self.title.setText(layer.type)
@@ -240,6 +276,7 @@ class Inspector(QWidget):
             label.setToolTip(param.help)
             self.form.addRow(label, editor)
             self.editors[param.name] = editor
+            self.labels[param.name] = label
         self._update_values(layer)
         self._set_help("")
 
@@ -248,8 +285,23 @@ class Inspector(QWidget):
         if self._index < len(rows) and rows[self._index].layer is layer:
             self.name_edit.setPlaceholderText(f"{rows[self._index].name} (automatic)")
         self.name_edit.show_value(layer.name, layer.name or "")
+        spec = CATALOGUE[layer.type]
         for name, editor in self.editors.items():
             editor.set_value(layer.params[name])
+            # A parameter the Keras file sets in a form its editor cannot show (an initializer
+            # with its own settings) says so, rather than showing a value Keras will not use.
+            label, help_ = self.labels[name], spec.param(name).help
+            if name in layer.keras:
+                label.setText(f"<i>{html.escape(name)}</i> ⓘ")
+                label.setToolTip(
+                    f"The Keras file sets {_short(layer.keras[name])} (kept, listed below); "
+                    f"choosing a value here replaces it.\n\n{help_}"
+                )
+            elif label.toolTip() != help_:
+                label.setText(name)
+                label.setToolTip(help_)
+        self.kept.setText(kept_text(layer.keras))
+        self.kept.setVisible(bool(layer.keras))
 
     def _show_problems(self, summary: Summary) -> None:
         index = self._index

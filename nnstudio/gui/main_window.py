@@ -245,7 +245,10 @@ class MainWindow(QMainWindow):
             "&New", lambda: files.new(), key.New, "Start a new project: an empty model to build"
         )
         self.open_action = self._action(
-            "&Open…", lambda: files.open(), key.Open, "Open a project or an architecture file"
+            "&Open…",
+            lambda: files.open(),
+            key.Open,
+            "Open a project, an architecture file or a Keras model (.keras, .h5, to_json text)",
         )
         self.save_action = self._action("&Save", files.save, key.Save, "Save the project")
         self.save_as_action = self._action(

@@ -40,3 +40,23 @@ def test_building_a_model_loads_keras():
         "build_model(template('xor-network').architecture)"
     )
     assert "keras" in _loaded_after(code)
+
+
+def test_summaries_of_keras_files_do_not_load_tensorflow(keras, tmp_path):
+    inputs = keras.Input((8, 8, 3))
+    x = keras.layers.Conv2D(4, 3, padding="same")(inputs)
+    outputs = keras.layers.Add()([x, keras.layers.ReLU()(x)])
+    model = keras.Model(inputs, outputs)
+    model.save(tmp_path / "model.keras")
+    model.save(tmp_path / "model.h5")
+    (tmp_path / "model.json").write_text(model.to_json(), encoding="utf-8")
+    files = [str(tmp_path / name) for name in ("model.keras", "model.h5", "model.json")]
+    code = (
+        "from nnstudio.cli import main\n"
+        "from nnstudio.core import load_architecture, summarize\n"
+        f"for f in {files!r}: assert summarize(load_architecture(f)).ok\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['summary', '--json', *{files!r}]) == 0"
+    )
+    assert _loaded_after(code) == []

@@ -252,3 +252,86 @@ def test_bad_playground_entries_are_refused_with_a_message(tmp_path):
             archive.writestr(PROJECT_JSON, json.dumps(dict(doc, playground=playground)))
         with pytest.raises(ProjectFormatError, match=message):
             load_project(path)
+
+
+# Keras model files open as new projects ----------------------------------------------------
+
+
+def _keras_mlp(keras):
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(10, "softmax", name="dense"),
+        ],
+        name="saved_mlp",
+    )
+    model.build((None, 28, 28, 1))
+    return model
+
+
+def test_a_keras_archive_opens_with_weights_that_fit(keras, tmp_path):
+    path = tmp_path / "mlp.keras"
+    _keras_mlp(keras).save(path)
+    project = open_file(path)
+    assert project.name == "saved_mlp"
+    assert [layer.name for layer in project.architecture.layers] == ["flatten", "dense"]
+    assert project.weights is not None
+    assert project.weights.fits(project.architecture)
+    assert project.weights.epochs == 0
+    assert project.weights.class_names == ()
+    assert project.runs == ()
+    # Not mistaken for an nnstudio project, and a project named .keras is still a project.
+    renamed = tmp_path / "project.keras"
+    save_project(Project(template("mnist-mlp").architecture), renamed)
+    assert open_file(renamed).architecture == template("mnist-mlp").architecture
+
+
+def test_an_exported_model_brings_its_classes_dataset_and_settings(keras, tmp_path):
+    from nnstudio.core.exporting.metadata import ModelInfo
+
+    path = tmp_path / "exported.keras"
+    _keras_mlp(keras).save(path)
+    classes = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    info = ModelInfo(
+        "saved_mlp", "classification", classes, (28, 28, 1), scaling="pixels/255",
+        dataset_source=DatasetSource("fashion-mnist-sample").to_dict(),
+        training=TrainingSettings(epochs=7, optimizer="sgd").to_dict(),
+    )  # fmt: skip
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("nnstudio.json", info.to_json())
+    project = open_file(path)
+    assert project.weights.class_names == classes
+    assert project.dataset == DatasetSource("fashion-mnist-sample")
+    assert project.training.epochs == 7
+    assert project.training.optimizer == "sgd"
+    # Damaged metadata loses only what it would have told.
+    broken = tmp_path / "broken.keras"
+    _keras_mlp(keras).save(broken)
+    with zipfile.ZipFile(broken, "a") as archive:
+        archive.writestr("nnstudio.json", "{not json")
+    project = open_file(broken)
+    assert project.weights.class_names == ()
+    assert project.dataset == Project(project.architecture).dataset
+
+
+def test_keras_json_and_h5_open_without_weights(keras, tmp_path):
+    model = _keras_mlp(keras)
+    (tmp_path / "model.json").write_text(model.to_json(), encoding="utf-8")
+    model.save(tmp_path / "model.h5")
+    from_json, from_h5 = open_file(tmp_path / "model.json"), open_file(tmp_path / "model.h5")
+    assert from_json.architecture == from_h5.architecture
+    assert from_json.name == "saved_mlp"
+    assert from_json.weights is None
+    assert from_h5.weights is None  # Keras 2's HDF5 weights layout is not read
+
+
+def test_a_keras_file_nnstudio_cannot_represent_says_why(keras, tmp_path):
+    inputs = keras.Input((4,))
+    outputs = keras.layers.Lambda(lambda x: x * 2, name="double")(inputs)
+    (tmp_path / "lambda.json").write_text(keras.Model(inputs, outputs).to_json(), "utf-8")
+    with pytest.raises(ProjectFormatError, match="double"):
+        open_file(tmp_path / "lambda.json")
+    (tmp_path / "fake.h5").write_bytes(b"not hdf5 at all")
+    with pytest.raises(ProjectFormatError):
+        open_file(tmp_path / "fake.h5")

@@ -167,3 +167,43 @@ def test_a_graph_is_refused_with_a_message_and_nothing_changes(window, answers, 
     assert not window.files.import_architecture()
     assert answers.errors[-1][0] == "Cannot import a graph here yet"
     assert window.editor.architecture == before
+
+
+def test_a_keras_model_opens_as_a_new_project_with_its_weights(window, answers, tmp_path, keras):
+    model = keras.Sequential(
+        [keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, "softmax")],
+        name="from_a_script",
+    )
+    path = tmp_path / "script.keras"
+    model.save(path)
+    answers.open_path = path
+    window.open_action.trigger()
+    assert window.editor.architecture.name == "from_a_script"
+    assert window.editor.summary.total_params == model.count_params()
+    assert window.windowTitle().startswith("from_a_script")
+    assert window.files.path is None  # Save asks where: the .keras file is never rewritten
+    assert window.editor.project.weights.fits(window.editor.architecture)
+    assert window.models.can_export("keras")  # its trained weights, not an untrained model
+    assert str(path) in window.settings.recent_files
+
+
+def test_the_inspector_lists_what_a_keras_layer_keeps(window, answers, tmp_path, keras):
+    dense = keras.layers.Dense(
+        4, kernel_initializer=keras.initializers.HeNormal(seed=3), name="head", trainable=False
+    )
+    model = keras.Sequential([keras.Input((3,)), dense, keras.layers.Dense(2)], name="kept")
+    answers.open_path = tmp_path / "kept.json"
+    answers.open_path.write_text(model.to_json(), encoding="utf-8")
+    window.open_action.trigger()
+    window.select_rows([0])
+    kept = window.inspector.kept
+    assert kept.isVisibleTo(window.inspector)
+    assert "trainable" in kept.text()
+    assert "HeNormal(seed=3)" in kept.text()
+    window.select_rows([1])
+    assert not kept.isVisibleTo(window.inspector)
+    window.select_rows([0])
+    label = window.inspector.labels["kernel_initializer"]
+    assert "HeNormal(seed=3)" in label.toolTip()
+    assert "replaces it" in label.toolTip()
+    assert window.inspector.labels["units"].text() == "units"
