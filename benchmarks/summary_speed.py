@@ -11,25 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
-import time
 
 from stacks import fifty_layer_stack
+from timing import median_seconds
 
 from nnstudio.core import build_model, summarize
 
 TARGET_RATIO = 100
-
-
-def median_seconds(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def tensorflow_import_seconds() -> float:
