@@ -158,8 +158,8 @@ class LayerConfig:
         parts = [self.type]
         for name in spec.key_params:
             value = self.params[name]
-            if name == "activation" and value in ("linear", None):
-                continue
+            if value is None or (name == "activation" and value == "linear"):
+                continue  # "ReLU", not "ReLU none"
             parts.append(spec.param(name).format(value))
         return " ".join(parts)
 

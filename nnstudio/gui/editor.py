@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from nnstudio.core import graph_edits
 from nnstudio.core.architecture import Architecture, LayerConfig, Shape
 from nnstudio.core.document import Document
 from nnstudio.core.edits import (
@@ -21,6 +22,7 @@ from nnstudio.core.edits import (
     InsertLayer,
     MoveLayer,
     RemoveLayer,
+    ReplaceArchitecture,
     ReplaceLayer,
     SetInputShape,
     SetModelName,
@@ -180,12 +182,50 @@ class Editor(QObject):
         return index
 
     def remove_layers(self, rows: Iterable[int]) -> None:
+        """Delete layers; in a graph, what took a deleted layer takes what it took."""
         rows = sorted(set(rows), reverse=True)
         if not rows:
             return
-        layers = self.architecture.layers
+        arch = self.architecture
+        layers = arch.layers
         text = f"Delete {layers[rows[0]].type}" if len(rows) == 1 else f"Delete {len(rows)} layers"
-        self.push(Batch(tuple(RemoveLayer(r) for r in rows)), text)
+        if arch.is_stack:
+            self.push(Batch(tuple(RemoveLayer(r) for r in rows)), text)
+        else:
+            names = arch.layer_names()
+            self._push_graph(graph_edits.remove_layers(arch, [names[r] for r in rows]), text)
+
+    # Graph edits (by Keras name; each one undoable step) --------------------------------
+
+    def _push_graph(self, arch: Architecture, text: str) -> None:
+        if arch != self.architecture:
+            self.push(ReplaceArchitecture(arch), text)
+
+    def add_after(self, source: str | None, type_name: str) -> int:
+        """Add a layer taking ``source`` (a layer or input; None: the model's output, or its
+        input when it has no layers), which what took ``source`` takes instead; its row."""
+        arch = self.architecture
+        if source is None:
+            names = arch.layer_names()
+            source = (arch.outputs or names[-1:] or (arch.inputs[0].name,))[0]
+        new, row = graph_edits.insert_after(arch, source, type_name)
+        self._push_graph(new, f"Add {type_name} after {source}")
+        return row
+
+    def add_into(self, source: str, target: str, type_name: str) -> int:
+        """Add a layer on the connection from ``source`` to ``target``; its row."""
+        new, row = graph_edits.insert_into(self.architecture, source, target, type_name)
+        self._push_graph(new, f"Insert {type_name} between {source} and {target}")
+        return row
+
+    def connect_layers(self, source: str, target: str) -> None:
+        """``target`` takes ``source`` (one more input of a merge; instead, for others)."""
+        new = graph_edits.connect(self.architecture, source, target)
+        self._push_graph(new, f"Connect {source} to {target}")
+
+    def disconnect_layers(self, source: str, target: str) -> None:
+        new = graph_edits.disconnect(self.architecture, source, target)
+        self._push_graph(new, f"Disconnect {source} from {target}")
 
     def duplicate_layers(self, rows: Iterable[int]) -> list[int]:
         """Copies of the rows, in order, right after the last of them; returns their rows."""

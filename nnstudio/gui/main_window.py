@@ -135,9 +135,10 @@ class MainWindow(QMainWindow):
         self.status_summary = QLabel()
         self.statusBar().addPermanentWidget(self.status_summary)
 
-        view = self.stack.view
-        view.rows_selected.connect(self.inspector.show_rows)
-        view.rows_selected.connect(self._update_actions)
+        for view in (self.stack.view, self.stack.canvas):
+            view.rows_selected.connect(self.inspector.show_rows)
+            view.rows_selected.connect(self._update_actions)
+        self.stack.canvas.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.layer_palette.layer_requested.connect(self.add_layer)
         self.summary.layer_activated.connect(lambda row: self.select_rows([row]))
         self.summary.fix_requested.connect(self.apply_fix)
@@ -236,6 +237,7 @@ class MainWindow(QMainWindow):
         action = self._action(text, slot, shortcut, tip)
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.stack.view.addAction(action)
+        self.stack.canvas.addAction(action)
         return action
 
     def _create_actions(self) -> None:
@@ -362,7 +364,12 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         file.addAction(self.new_action)
         self.templates_menu = file.addMenu("New from &Template")
+        sections = {True: "The articles' models", False: "Skip connections and merges (graphs)"}
+        section = None
         for t in templates():
+            if t.architecture.is_stack != section:
+                section = t.architecture.is_stack
+                self.templates_menu.addSection(sections[section])
             action = self.templates_menu.addAction(t.name)
             action.setStatusTip(t.description)
             action.setToolTip(f"{t.description}\n\nTraining: {t.recipe}")
@@ -459,22 +466,27 @@ class MainWindow(QMainWindow):
     # Layer commands ----------------------------------------------------------------------
 
     def select_rows(self, rows: list[int]) -> None:
-        self.stack.view.select_rows(rows)
+        self.stack.layers_view.select_rows(rows)
 
     def _select_first_layer(self) -> None:
         """Show the first layer in the inspector, so that what can be edited is in view; with
         no layers, the palette's search invites the first."""
         if self.editor.architecture.layers:
             self.select_rows([0])
-            self.stack.view.setFocus()
+            self.stack.layers_view.setFocus()
         else:
             self.select_rows([])
             self.palette_dock.show()
             self.layer_palette.search.setFocus()
 
     def add_layer(self, type_name: str) -> None:
-        """Add a layer after the selection (at the end when nothing is selected)."""
-        rows = self.stack.view.selected_rows()
+        """Add a layer after the selection (at the end when nothing is selected); in a graph,
+        after the selected card, taking its place as what its consumers take."""
+        if not self.editor.architecture.is_stack:
+            names = self.stack.canvas.selected_names()
+            self.select_rows([self.editor.add_after(names[-1] if names else None, type_name)])
+            return
+        rows = self.stack.layers_view.selected_rows()
         index = rows[-1] + 1 if rows else None
         row = self.editor.insert_layer(type_name, index)
         self.select_rows([row])
@@ -487,21 +499,21 @@ class MainWindow(QMainWindow):
             index = max(0, index - 1)
         layers = len(self.editor.architecture.layers)
         self.select_rows([index] if index is not None and index < layers else [])
-        self.stack.view.setFocus()
+        self.stack.layers_view.setFocus()
         self.statusBar().showMessage(f"Fixed: {fix.description} (Ctrl+Z to undo)", 8000)
 
     def delete_selected(self) -> None:
-        rows = self.stack.view.selected_rows()
+        rows = self.stack.layers_view.selected_rows()
         if rows:
             self.editor.remove_layers(rows)
             remaining = len(self.editor.architecture.layers)
             self.select_rows([min(rows[0], remaining - 1)] if remaining else [])
 
     def duplicate_selected(self) -> None:
-        self.select_rows(self.editor.duplicate_layers(self.stack.view.selected_rows()))
+        self.select_rows(self.editor.duplicate_layers(self.stack.layers_view.selected_rows()))
 
     def move_selected(self, delta: int) -> None:
-        self.select_rows(self.editor.move_layers(self.stack.view.selected_rows(), delta))
+        self.select_rows(self.editor.move_layers(self.stack.layers_view.selected_rows(), delta))
 
     def focus_palette(self) -> None:
         self.palette_dock.show()
@@ -511,12 +523,13 @@ class MainWindow(QMainWindow):
     # Feedback ----------------------------------------------------------------------------
 
     def _update_actions(self, *_) -> None:
-        rows = self.stack.view.selected_rows()
+        rows = self.stack.layers_view.selected_rows()
         n = len(self.editor.architecture.layers)
         for action in (self.delete_action, self.duplicate_action):
             action.setEnabled(bool(rows))
-        self.up_action.setEnabled(bool(rows) and rows[0] > 0)
-        self.down_action.setEnabled(bool(rows) and rows[-1] < n - 1)
+        stack = self.editor.architecture.is_stack  # a graph's cards go where their data flows
+        self.up_action.setEnabled(stack and bool(rows) and rows[0] > 0)
+        self.down_action.setEnabled(stack and bool(rows) and rows[-1] < n - 1)
 
     def _update_title(self, *_) -> None:
         name = self.editor.architecture.name
@@ -612,6 +625,7 @@ class MainWindow(QMainWindow):
         self.settings.theme = name
         theme.apply_theme(name)
         self.stack.view.viewport().update()
+        self.stack.canvas.viewport().update()
 
     def show_keras_summary(self) -> None:
         dialog = KerasSummaryDialog(self.editor.architecture, self.jobs, self)

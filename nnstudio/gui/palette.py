@@ -20,6 +20,15 @@ from nnstudio.gui.layer_model import LAYER_TYPE_MIME
 TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+GROUP_TIPS = {
+    "Augmentation": "Random changes of the training images, to fight overfitting; they do "
+    "nothing when predicting.",
+    "Merging": "Join branches (a skip connection, an Inception block): add one after a card, "
+    "then drag from another card's output port (the dot under it) onto it. The model is then "
+    "a graph, shown on the canvas.",
+}
+
+
 class PaletteTree(QTreeWidget):
     """The layer tree; dragging a layer carries its Keras class name."""
 
@@ -70,21 +79,15 @@ class Palette(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
         self._items: dict[str, QTreeWidgetItem] = {}
-        # The window edits stacks for now: merge layers, which join branches, need a graph
-        # (nnstudio summary and train take graph files).
-        for group, types in by_group(merging=False).items():
+        for group, types in by_group().items():
             head = QTreeWidgetItem(self.tree, [group])
             head.setIcon(0, theme.group_icon(group))
             head.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = head.font(0)
             font.setBold(True)
             head.setFont(0, font)
-            if group == "Augmentation":
-                head.setToolTip(
-                    0,
-                    "Random changes of the training images, to fight "
-                    "overfitting; they do nothing when predicting.",
-                )
+            if group in GROUP_TIPS:
+                head.setToolTip(0, GROUP_TIPS[group])
             for spec in types:
                 item = QTreeWidgetItem(head, [spec.name])
                 item.setData(0, TYPE_ROLE, spec.name)

@@ -19,14 +19,6 @@ from nnstudio.gui import dialogs
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.settings import Settings
 
-#: Why the window does not open a graph yet (the command line does).
-GRAPH_REFUSED = (
-    "This model is a graph: its layers branch and merge (a skip connection, several inputs or "
-    "outputs). The window edits stacks of layers, each taking the one before it; from the "
-    "command line, nnstudio summary, train and export take graphs: nnstudio summary FILE "
-    "shows every shape and count."
-)
-
 
 def default_project() -> Project:
     """What a new window shows: article 002's MNIST CNN on the bundled MNIST sample."""
@@ -143,9 +135,6 @@ class ProjectFiles(QObject):
             if not path.exists():
                 self._settings.remove_recent_file(str(path.absolute()))
             return None
-        if not project.architecture.is_stack:
-            self._error("Cannot open a graph here yet", path, GRAPH_REFUSED)
-            return None
         return project
 
     def _show_opened(self, path: Path, project: Project) -> None:
@@ -197,9 +186,6 @@ class ProjectFiles(QObject):
             arch = open_file(path).architecture
         except NnstudioError as e:
             self._error("Cannot import the architecture", path, str(e))
-            return False
-        if not arch.is_stack:
-            self._error("Cannot import a graph here yet", path, GRAPH_REFUSED)
             return False
         self._editor.push(ReplaceArchitecture(arch), f"Import {Path(path).name}")
         self.message.emit(f"Imported {Path(path).name} (Undo brings back the previous model)")

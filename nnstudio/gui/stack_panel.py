@@ -1,14 +1,16 @@
-"""The centre of the window: the model's name and input, its layer cards, and its output."""
+"""The centre of the window: the model's name and input, its layer cards (a stack, or a graph
+canvas for a model that branches and merges), and its output."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from nnstudio.core.datasets import BUILTIN
 from nnstudio.core.formatting import format_shape
 from nnstudio.core.summary import Summary
 from nnstudio.gui import theme
 from nnstudio.gui.editor import Editor
+from nnstudio.gui.graph_canvas import GraphCanvas
 from nnstudio.gui.layer_model import LayerModel
 from nnstudio.gui.stack_view import StackView
 from nnstudio.gui.widgets import ValidatedLineEdit, format_sizes, parse_shape
@@ -49,12 +51,16 @@ class StackPanel(QWidget):
 
         self.view = StackView()
         self.view.setModel(model)
+        self.canvas = GraphCanvas(editor, model)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.view)
+        self.views.addWidget(self.canvas)
         self.output_label = QLabel()
         self.output_label.setWordWrap(True)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.views, 1)
         layout.addWidget(self.output_label)
 
         self.name_edit.session_started.connect(lambda: self._start("name"))
@@ -93,7 +99,19 @@ class StackPanel(QWidget):
         where = f": {source.path}" if source.path else ""
         self.dataset_label.setText(f"<small>Dataset: {name}{where}</small>")
 
+    @property
+    def layers_view(self) -> StackView | GraphCanvas:
+        """The view that shows the layers now: the stack, or the canvas for a graph."""
+        return self.view if self._editor.architecture.is_stack else self.canvas
+
     def _on_summary(self, summary: Summary) -> None:
+        shown = self.layers_view
+        if self.views.currentWidget() is not shown:
+            selected = self.views.currentWidget().selected_rows()
+            self.views.setCurrentWidget(shown)
+            if shown is self.canvas:
+                self.canvas.rebuild()
+            shown.select_rows(selected)
         self._show_model_fields(force=False)
         errors, warnings = len(summary.errors), len(summary.warnings)
         if errors:

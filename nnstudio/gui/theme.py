@@ -18,6 +18,7 @@ GROUP_COLORS = {
     "Normalization": "#3BB0A8",
     "Reshaping": "#B58A62",
     "Augmentation": "#E0609C",
+    "Merging": "#5C6BC0",
 }
 ERROR_COLOR = "#D64545"
 WARNING_COLOR = "#D99A1E"

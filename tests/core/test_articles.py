@@ -14,8 +14,12 @@ def project(template_id, **changes):
     return template(template_id).project().replace(**changes)
 
 
-@pytest.mark.parametrize("t", templates(), ids=lambda t: t.id)
-def test_every_template_has_its_article_with_a_measured_figure_on_its_own_data(t):
+#: The templates of the articles' models (the others go past the articles: test_templates).
+FROM_ARTICLES = [t for t in templates() if t.recipe.startswith("Article")]
+
+
+@pytest.mark.parametrize("t", FROM_ARTICLES, ids=lambda t: t.id)
+def test_every_article_template_has_its_article_with_a_measured_figure_on_its_own_data(t):
     article = article_of(t.id)
     assert article is not None
     assert article.number in t.recipe  # "Article 002: ..." names the same article

@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from nnstudio.core import summarize, template, templates
+from nnstudio.core.articles import article_of
 from nnstudio.core.resources import resource
 from nnstudio.core.templates import DEFAULT_TEMPLATE
 
@@ -25,9 +26,15 @@ PARAMETER_COUNTS = {
     "digits-mlp-deep-wide-dropout": 1_399_510,  # 5x500 with dropout
     "digits-cnn": 28_135,  # conv 25@5x5-pool-25@5x5-pool-25@4x4-flatten-dense50-dense10
 }
+#: Past the articles: graphs with skip connections and merges (Keras builds them to these).
+GRAPH_COUNTS = {
+    "residual-cnn": 34_922,
+    "inception-cnn": 26_278,
+    "densenet-cnn": 26_990,
+}
 
 
-@pytest.mark.parametrize(("id_", "count"), PARAMETER_COUNTS.items())
+@pytest.mark.parametrize(("id_", "count"), {**PARAMETER_COUNTS, **GRAPH_COUNTS}.items())
 def test_template_parameter_count(id_, count):
     summary = summarize(template(id_).architecture)
     assert summary.ok
@@ -39,9 +46,14 @@ def test_every_template_file_is_listed_and_described():
     files = {p.name[:-5] for p in resource("templates").iterdir() if p.name.endswith(".json")}
     listed = {t.id for t in templates()}
     assert listed == files - {"index"}
-    assert listed == set(PARAMETER_COUNTS)
+    assert listed == set(PARAMETER_COUNTS) | set(GRAPH_COUNTS)
     assert len({t.name for t in templates()}) == len(listed)
-    assert all("Article" in t.description for t in templates())
+    for t in templates():
+        from_article = t.id in PARAMETER_COUNTS
+        assert ("Article" in t.description) == from_article
+        assert (article_of(t.id) is not None) == from_article
+        assert t.architecture.is_stack == from_article  # the graphs are the ones past them
+        assert len(t.description) > 40
 
 
 def test_default_template_is_the_article_002_cnn():
@@ -63,7 +75,7 @@ def test_resources_are_found_from_any_working_directory(tmp_path):
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
-    assert json.loads(out.stdout) == [len(PARAMETER_COUNTS), 8000]
+    assert json.loads(out.stdout) == [len(PARAMETER_COUNTS) + len(GRAPH_COUNTS), 8000]
 
 
 @pytest.mark.parametrize("t", templates(), ids=lambda t: t.id)
@@ -77,7 +89,7 @@ def test_every_template_comes_with_a_dataset_and_settings_it_trains_with(t):
     dataset = load_dataset(project.dataset.with_options(**options))
     task = plan(project.architecture, dataset, project.training)
     assert task.loss_label
-    assert t.recipe.startswith("Article")
+    assert t.recipe.startswith("Article") == (t.id in PARAMETER_COUNTS)
     assert project.runs == ()
     assert project.weights is None
 

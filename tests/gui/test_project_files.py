@@ -92,8 +92,13 @@ def test_cancelling_the_save_dialog_keeps_the_project(window, answers):
 
 
 def test_templates_menu(window):
-    actions = {a.text(): a for a in window.templates_menu.actions()}
-    assert len(actions) == 13
+    entries = window.templates_menu.actions()
+    sections = [a.text() for a in entries if a.isSeparator()]
+    assert sections == ["The articles' models", "Skip connections and merges (graphs)"]
+    actions = {a.text(): a for a in entries if not a.isSeparator()}
+    assert len(actions) == 16
+    actions["Residual CNN"].trigger()
+    assert window.stack.views.currentWidget() is window.stack.canvas
     actions["Face emotion CNN"].trigger()
     assert window.editor.summary.total_params == 226352
     assert window.editor.architecture.input_shape == (48, 48, 1)
@@ -148,25 +153,6 @@ def test_layout_and_recent_files_persist(qtbot, tmp_path, answers):
     second.reset_layout()
     assert second.summary_dock.isVisible()
     second.close()
-
-
-def test_a_graph_is_refused_with_a_message_and_nothing_changes(window, answers, tmp_path):
-    import json
-
-    from tests.core.test_graph import residual
-
-    path = tmp_path / "residual.json"
-    path.write_text(json.dumps(residual().to_dict()))
-    before = window.editor.architecture
-    assert not window.files.open(path)
-    (title, text) = answers.errors[-1]
-    assert title == "Cannot open a graph here yet"
-    assert "nnstudio summary FILE" in text
-    assert window.editor.architecture == before
-    answers.open_path = path
-    assert not window.files.import_architecture()
-    assert answers.errors[-1][0] == "Cannot import a graph here yet"
-    assert window.editor.architecture == before
 
 
 def test_a_keras_model_opens_as_a_new_project_with_its_weights(window, answers, tmp_path, keras):

@@ -65,3 +65,11 @@ def test_dark_window_with_an_error(window, qtbot, dejavu):
         assert_looks_like(shot(window, qtbot), "dark-window-with-error")
     finally:
         theme.apply_theme("system")
+
+
+def test_a_graph_on_the_canvas(window, qtbot, dejavu):
+    window.files.new_from_template("residual-cnn")
+    window.select_rows([3])  # block1_conv2, beside its skip connection
+    window.stack.canvas.fit()
+    qtbot.wait(100)  # the inspector's new form laid out
+    assert_looks_like(shot(window, qtbot), "graph-canvas")
