@@ -78,7 +78,7 @@ class Document:
         self._summarize()
 
     def _summarize(self) -> None:
-        self._summary = summarize(self._architecture)
+        self._summary = summarize(self._architecture, self._summary)
         self.summary_changed.emit(self._summary)
 
     def _apply(self, edit: Edit) -> Edit:

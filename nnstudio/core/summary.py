@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from nnstudio.core.architecture import Architecture, LayerConfig, Shape
-from nnstudio.core.edits import Fix, ReplaceLayer, SetParameter
+from nnstudio.core.edits import Fix, ReplaceLayer, SetInputs, SetParameter
 from nnstudio.core.formatting import format_shape, readable_bytes
 from nnstudio.core.graph import resolve
 from nnstudio.core.params import MAX_SIZE, FloatParam, Param
@@ -340,14 +340,60 @@ def _shape_problem(
     return Problem(i, message, fix=fixes[0], param=e.param, alternatives=fixes[1:])
 
 
-def summarize(arch: Architecture) -> Summary:
+def summarize(arch: Architecture, previous: Summary | None = None) -> Summary:
     """Output shapes, parameter counts and problems of every layer, as Keras would find them.
 
     Never raises for a readable architecture: whatever is wrong becomes a ``Problem`` attached
     to the layer that causes it. After a layer whose output cannot be known, shapes and counts
     are None ("?").
+
+    ``previous``, the summary before an edit, lets the layers the edit did not reach keep
+    their inference (the same layer at the same place, given the same shapes, without
+    problems): an edit of a 177-layer model infers only what comes after it.
     """
-    return _summarize(arch, repair=True)
+    return _summarize(arch, repair=True, previous=previous)
+
+
+@dataclass(frozen=True)
+class _Reused:
+    """A layer's counts from the previous summary, where its inference would be the same."""
+
+    trainable: int
+    non_trainable: int
+    macs: int | None
+
+
+def _reusable(previous: Summary | None) -> dict[int, tuple]:
+    """(layer, name, inputs, their shapes, row) of each problem-free row of ``previous``."""
+    if previous is None:
+        return {}
+    known = {i.name: (None, *i.shape) for i in previous.architecture.inputs}
+    known.update((row.name, row.output_shape) for row in previous.layers)
+    return {
+        row.index: (row.layer, row.name, row.inputs, [known.get(n) for n in row.inputs], row)
+        for row in previous.layers
+        if not row.problems and row.output_shape is not None and row.trainable_params is not None
+    }
+
+
+def _with_skip_fix(problem: Problem, layer, sources, shapes, known, name) -> Problem:
+    """A merge given too few inputs: connect, in one click, the latest earlier output it can
+    take (a skip connection), if there is one."""
+    if len(sources) >= layer.spec.min_inputs or not shapes or shapes[0] is None:
+        return problem
+    concatenate = layer.type == "Concatenate"
+    wanted = shapes[0]
+    for candidate, shape in reversed(list(known.items())):
+        if candidate in sources or candidate == name or shape is None:
+            continue
+        fits = shape[:-1] == wanted[:-1] if concatenate else shape == wanted
+        if fits and len(shape) == len(wanted):
+            fix = Fix(
+                f"Connect {candidate} to {name} (a skip connection)",
+                SetInputs(problem.layer, (*sources, candidate)),
+            )
+            return replace(problem, fix=fix)
+    return problem
 
 
 def _arity_problem(i: int, layer: LayerConfig, sources: tuple[str, ...]) -> Problem | None:
@@ -402,7 +448,7 @@ def _layer_inference(arch, names, i, layer, sources, shapes, stack_shapes, repai
     return inference.output_shape, inference, problems
 
 
-def _summarize(arch: Architecture, repair: bool) -> Summary:
+def _summarize(arch: Architecture, repair: bool, previous: Summary | None = None) -> Summary:
     model_problems = [p for model_input in arch.inputs for p in _input_problems(model_input.shape)]
     graph = resolve(arch)
     names = graph.names
@@ -421,12 +467,25 @@ def _summarize(arch: Architecture, repair: bool) -> Summary:
     # A stack's shapes in and out of each layer, for the repairs of a flattened image.
     stack_shapes: tuple[list, list] = ([None] * n, [None] * n)
     results: dict[int, tuple] = {}
+    reusable = _reusable(previous)
     for i in graph.order:
         layer, sources = arch.layers[i], graph.inbound[i]
         shapes = [known.get(name) for name in sources]
         stack_shapes[0][i] = shapes[0] if len(shapes) == 1 else None
+        before = reusable.get(i)
         arity = _arity_problem(i, layer, sources)
-        if arity is not None:
+        if arity is not None and arity.fix is None and layer.spec.merge:
+            arity = _with_skip_fix(arity, layer, sources, shapes, known, names[i])
+        if (
+            before is not None
+            and before[0] is layer
+            and before[1:4] == (names[i], sources, shapes)
+            and i not in name_problems
+        ):
+            row = before[4]
+            reused = _Reused(row.trainable_params, row.non_trainable_params, row.macs)
+            shape, inference, problems = row.output_shape, reused, []
+        elif arity is not None:
             shape, inference, problems = None, None, [*_param_problems(i, layer), arity]
         else:
             shape, inference, problems = _layer_inference(

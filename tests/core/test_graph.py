@@ -102,7 +102,7 @@ def test_several_inputs_and_outputs():
         (
             [L("Dense", "a", ("image",), units=4), L("Add", "sum", ("a",))],
             "Add takes at least 2 inputs; received one (a): connect another branch",
-            None,
+            "Connect image to sum (a skip connection)",  # the input has a's shape
         ),
         (
             [L("Dense", "a", ("image",), units=4), L("Dense", "b", ("image", "a"), units=2)],

@@ -417,3 +417,68 @@ def test_a_vector_input_has_no_culprit_and_keeps_the_reshape_fix():
     (e,) = summarize(arch((784,), L("Conv2D", filters=8, kernel_size=3))).errors
     assert [f.description for f in e.fixes] == ["Insert Reshape to (28, 28, 1) before Conv2D"]
     assert not e.alternatives
+
+
+def test_a_summary_after_an_edit_equals_one_from_scratch():
+    """summarize(arch, previous) reuses the layers an edit did not reach: it must give
+    exactly what a summary from scratch gives, whatever was edited, on stacks and graphs."""
+    import random
+
+    from nnstudio.core.edits import RemoveLayer, SetParameter
+    from nnstudio.core.errors import ArchitectureFormatError
+    from tests.core.random_graphs import random_graph
+    from tests.core.random_stacks import random_architecture, random_value
+
+    rng = random.Random(7)
+    checked = 0
+    for seed in range(60):
+        arch = random_graph(seed) if seed % 2 else random_architecture(seed)
+        previous = summarize(arch)
+        for _ in range(6):
+            if not arch.layers:
+                break
+            i = rng.randrange(len(arch.layers))
+            layer = arch.layers[i]
+            params = layer.spec.params
+            if params and rng.random() < 0.85:
+                p = rng.choice(params)
+                shape = previous.layers[i - 1].output_shape if i else None
+                try:
+                    arch, _ = SetParameter(
+                        i, p.name, random_value(rng, layer.type, p, shape)
+                    ).apply(arch)
+                except ArchitectureFormatError:  # a value the parameter refuses: not an edit
+                    continue
+            elif arch.is_stack:
+                arch, _ = RemoveLayer(i).apply(arch)
+            incremental = summarize(arch, previous)
+            assert incremental == summarize(arch), (seed, i)
+            previous = incremental
+            checked += 1
+    assert checked > 200
+
+
+def test_a_merge_added_to_a_stack_offers_a_skip_connection():
+    """A learner adds an Add from the palette to a stack: it has one input, and the fix
+    connects the latest earlier output of the same shape, making the stack a graph."""
+    from nnstudio.core.architecture import Architecture
+
+    layers = (
+        LayerConfig.create("Dense", units=16, activation="relu"),
+        LayerConfig.create("Dense", units=16),
+        LayerConfig.new("Add"),
+        LayerConfig.create("Dense", units=2),
+    )
+    arch = Architecture("m", (8,), layers)
+    (problem,) = summarize(arch).errors
+    assert "at least 2 inputs" in problem.message
+    assert problem.fix.description == "Connect dense to add (a skip connection)"
+    fixed, _ = problem.fix.edit.apply(arch)
+    summary = summarize(fixed)
+    assert summary.ok
+    assert not fixed.is_stack
+    assert summary.layers[2].inputs == ("dense_1", "dense")
+    # Nothing earlier has the shape an Add needs: no fix to offer, the message says what to do.
+    concat = Architecture("m", (8,), (LayerConfig.create("Dense", units=4), LayerConfig.new("Add")))
+    (problem,) = summarize(concat).errors
+    assert problem.fix is None
