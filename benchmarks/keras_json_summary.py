@@ -20,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from keras_models import application_json
 from timing import median_seconds
 
 TARGET_RATIO = 100
@@ -40,14 +41,6 @@ print(json.dumps({"seconds": statistics.median(times), "layers": len(summary.lay
                   "params": summary.total_params, "ok": summary.ok, "loaded": heavy}))
 """
 
-#: Keras' JSON of a keras.applications model, written by a process of its own.
-SAVE = """
-import sys
-from nnstudio.core import backend
-model = getattr(backend.keras().applications, sys.argv[1])(weights=None)
-open(sys.argv[2], "w", encoding="utf-8").write(model.to_json())
-"""
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -57,8 +50,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{args.model}.json"
-        subprocess.run([sys.executable, "-c", SAVE, args.model, str(path)], check=True,
-                       capture_output=True)  # fmt: skip
+        application_json(args.model, path)
         text = path.read_text(encoding="utf-8")
         # The machine's speed drifts by up to 2x over seconds: the two sides take turns, and
         # each round gives a ratio of its own.
