@@ -220,3 +220,62 @@ def set_outputs(arch: Architecture, names: Iterable[str]) -> Architecture:
         if _index_of(arch, name) < 0:
             raise GraphEditError(f"{name!r} is a model input, not a layer")
     return simplified(explicit(arch).replace(outputs=names))
+
+
+# Copy and paste --------------------------------------------------------------------------
+
+
+def copied_layers(arch: Architecture, names: Iterable[str]) -> tuple[LayerConfig, ...]:
+    """The layers of these names, in the model's order, each with its name and what it takes
+    (a subgraph to paste: connections to layers outside it are kept as names)."""
+    wanted = set(names)
+    graph = explicit(arch)
+    return tuple(layer for layer in graph.layers if layer.name in wanted)
+
+
+def _sinks(layers: tuple[LayerConfig, ...]) -> list[str]:
+    """The layers of a subgraph that no other layer of it takes."""
+    taken = {source for layer in layers for source in layer.inputs}
+    return [layer.name for layer in layers if layer.name not in taken]
+
+
+def paste(
+    arch: Architecture, layers: Iterable[LayerConfig], after: str | None = None
+) -> tuple[Architecture, list[int]]:
+    """Copies of ``layers`` (``copied_layers``) after the layer or input ``after`` (None: the
+    model's output), renamed where their names are taken and connected among themselves as
+    they were. What they took from outside the copy, they take from ``after``; what took
+    ``after`` takes the copy's last layer instead (when it has one): a block pasted after a
+    block repeats it, as a chain's layers pasted after a card follow it. Returns the new
+    architecture and the rows of the copies."""
+    layers = tuple(layers)
+    if not layers:
+        return arch, []
+    graph = explicit(arch)
+    names = graph.layer_names()
+    if after is None:
+        after = (graph.outputs or names[-1:] or (graph.inputs[0].name,))[0]
+    at = _index_of(graph, after) + 1
+    taken = set(names) | {i.name for i in graph.inputs}
+    renamed: dict[str, str] = {}
+    for layer in layers:
+        name = layer.name or to_snake_case(layer.type)
+        if name in taken:
+            prefix, n = to_snake_case(layer.type), 1
+            name = prefix
+            while name in taken:
+                name, n = f"{prefix}_{n}", n + 1
+        taken.add(name)
+        renamed[str(layer.name)] = name
+    copies = tuple(
+        layer.with_name(renamed[str(layer.name)]).with_inputs(
+            dict.fromkeys(renamed.get(source, after) for source in layer.inputs or (after,))
+        )
+        for layer in layers
+    )
+    sinks = _sinks(copies)
+    if len(sinks) == 1:
+        graph = _rewire(graph, after, (sinks[0],))
+    new_layers = list(graph.layers)
+    new_layers[at:at] = copies
+    return simplified(graph.replace(layers=tuple(new_layers))), list(range(at, at + len(copies)))

@@ -7,11 +7,13 @@ from nnstudio.core import summarize, template
 from nnstudio.core.graph_edits import (
     GraphEditError,
     connect,
+    copied_layers,
     disconnect,
     explicit,
     fresh_name,
     insert_after,
     insert_into,
+    paste,
     remove_layers,
     set_outputs,
     simplified,
@@ -118,3 +120,32 @@ def test_fresh_names_and_outputs():
     assert two.outputs == ("out", "sum")
     with pytest.raises(GraphEditError):
         set_outputs(arch, ["image"])
+
+
+def test_a_block_pasted_after_a_block_repeats_it():
+    arch = residual()
+    block = copied_layers(arch, ["b", "sum"])  # the convolution and the Add of the skip
+    assert [layer.inputs for layer in block] == [("a",), ("a", "b")]
+    pasted, rows = paste(arch, block, "sum")
+    names = pasted.layer_names()
+    assert rows == [3, 4]
+    assert names[3:5] == ("conv2d", "add")
+    by_name = dict(zip(names, pasted.layers, strict=True))
+    assert by_name["conv2d"].inputs == ("sum",)  # from outside the copy: the card pasted after
+    assert by_name["add"].inputs == ("sum", "conv2d")
+    assert by_name["flat"].inputs == ("add",)  # what took sum takes the copy's last layer
+    assert summarize(pasted).ok
+    assert summarize(pasted).total_params == summarize(arch).total_params + 9_248
+
+
+def test_layers_of_a_chain_pasted_after_a_card_keep_a_stack():
+    stack = template("mnist-cnn").architecture
+    copies = copied_layers(stack, names(stack)[2:4])  # conv2d_1 and max_pooling2d_1
+    pasted, rows = paste(stack, copies, None)  # after the output
+    assert pasted.is_stack
+    assert rows == [7, 8]
+    assert [layer.type for layer in pasted.layers][-2:] == ["Conv2D", "MaxPooling2D"]
+    pasted, rows = paste(stack, copies, "max_pooling2d_1")
+    assert pasted.is_stack
+    assert [layer.type for layer in pasted.layers][4:6] == ["Conv2D", "MaxPooling2D"]
+    assert paste(stack, (), None) == (stack, [])
