@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from nnstudio import __version__
@@ -48,7 +49,7 @@ from nnstudio.core.training.runs import RunRecord, run_from_dict
 from nnstudio.core.training.settings import TrainingSettings, settings_from_dict
 
 FORMAT = "nnstudio-project"
-VERSION = 3
+VERSION = 4
 SUFFIX = ".nnstudio"
 PROJECT_JSON = "project.json"
 WEIGHTS_FILE = "weights.weights.h5"
@@ -63,7 +64,7 @@ MAX_WEIGHTS_BYTES = 5 * 1024**3
 
 _KEYS = {
     "format", "version", "saved_by", "template", "dataset", "architecture", "training", "runs",
-    "weights", "playground",
+    "weights", "playground", "canvas",
 }  # fmt: skip
 
 
@@ -80,7 +81,12 @@ def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
     return dict(doc, version=3)
 
 
-MIGRATIONS: dict[int, Any] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 did not keep where the person put the graph canvas's cards."""
+    return dict(doc, version=4)
+
+
+MIGRATIONS: dict[int, Any] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 class ProjectFormatError(ArchitectureFormatError):
@@ -168,12 +174,18 @@ class Project:
     template: str | None = None
     #: The images opened in the Playground, in order.
     images: tuple[PlaygroundImage, ...] = ()
+    #: Where the person put cards on the graph canvas (by layer or input name: x, y); the
+    #: others go where the automatic layout puts them.
+    positions: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if isinstance(self.dataset, str):
             object.__setattr__(self, "dataset", DatasetSource(self.dataset))
         object.__setattr__(self, "runs", tuple(self.runs))
         object.__setattr__(self, "images", tuple(self.images))
+        object.__setattr__(
+            self, "positions", MappingProxyType({k: tuple(v) for k, v in self.positions.items()})
+        )
 
     def pasted_members(self) -> dict[int, str]:
         """Archive names of the pasted images (those without a file), by their index."""
@@ -208,6 +220,8 @@ class Project:
                               "epochs": self.weights.epochs}  # fmt: skip
             if self.weights.class_names:
                 doc["weights"]["class_names"] = list(self.weights.class_names)
+        if self.positions:
+            doc["canvas"] = {"positions": {k: list(v) for k, v in self.positions.items()}}
         if self.images:
             members = self.pasted_members()
             where = None if folder is None else Path(folder)
@@ -286,7 +300,21 @@ def project_from_dict(
         raise ProjectFormatError(f"template must be a template's id; received {show(template)}")
     where = None if folder is None else Path(folder)
     images = _playground_images(doc.get("playground"), members or {}, where)
-    return Project(architecture, dataset, training, records, trained, template, images)
+    positions = _positions(doc.get("canvas"))
+    return Project(architecture, dataset, training, records, trained, template, images, positions)
+
+
+def _positions(doc: Any) -> dict[str, tuple[float, float]]:
+    if doc is None:
+        return {}
+    positions = doc.get("positions", {}) if isinstance(doc, Mapping) else None
+    ok = isinstance(positions, Mapping) and all(
+        isinstance(v, list) and len(v) == 2 and all(isinstance(c, int | float) for c in v)
+        for v in positions.values()
+    )
+    if not ok:
+        raise ProjectFormatError('canvas must be {"positions": {"layer name": [x, y], ...}}')
+    return {str(k): (float(v[0]), float(v[1])) for k, v in positions.items()}
 
 
 def project_bytes(project: Project, folder: str | os.PathLike | None = None) -> bytes:

@@ -10,6 +10,7 @@ work on the project as architecture edits work on the architecture; a ``Batch`` 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from nnstudio.core.datasets import DatasetSource
@@ -81,7 +82,20 @@ class SetImages:
         return "Change the Playground's images"
 
 
-ProjectEdit = SetDataset | SetTraining | SetRuns | SetResults | SetImages
+@dataclass(frozen=True)
+class SetPositions:
+    """Where the person put the graph canvas's cards (empty: the automatic layout)."""
+
+    positions: Mapping[str, tuple[float, float]]
+
+    def apply(self, project: Project) -> tuple[Project, SetPositions]:
+        return project.replace(positions=dict(self.positions)), SetPositions(project.positions)
+
+    def describe(self) -> str:
+        return "Move cards"
+
+
+ProjectEdit = SetDataset | SetTraining | SetRuns | SetResults | SetImages | SetPositions
 
 #: Which event each project edit fires.
 _EVENTS = {
@@ -90,6 +104,7 @@ _EVENTS = {
     SetRuns: ("runs_changed",),
     SetResults: ("runs_changed",),
     SetImages: ("images_changed",),
+    SetPositions: ("positions_changed",),
 }
 
 
@@ -106,6 +121,7 @@ class Session:
         self.training_changed = Signal()
         self.runs_changed = Signal()
         self.images_changed = Signal()
+        self.positions_changed = Signal()
         #: True while ``load`` announces another project.
         self.replacing = False
 
@@ -147,6 +163,10 @@ class Session:
     def images(self) -> tuple[PlaygroundImage, ...]:
         return self._project.images
 
+    @property
+    def positions(self) -> Mapping[str, tuple[float, float]]:
+        return self._project.positions
+
     # Changes -----------------------------------------------------------------------------
 
     def apply(self, edit: Edit | ProjectEdit) -> Edit | ProjectEdit:
@@ -173,6 +193,7 @@ class Session:
                 self.training_changed,
                 self.runs_changed,
                 self.images_changed,
+                self.positions_changed,
             ):
                 event.emit()
         finally:

@@ -58,7 +58,7 @@ def test_round_trip_and_readable_json(tmp_path):
         doc = json.loads(archive.read(PROJECT_JSON))
         assert archive.read(WEIGHTS_FILE) == b"\x89HDF fake weights"
     assert doc["format"] == "nnstudio-project"
-    assert doc["version"] == 3
+    assert doc["version"] == 4
     assert doc["architecture"]["name"] == "Face emotion CNN"
     assert doc["dataset"] == {"name": "toy-faces", "options": {"per_class": 100}}
     assert doc["training"]["augmentation"]["flip"] == "horizontal"
@@ -184,8 +184,8 @@ def test_not_a_project_at_all(tmp_path):
 def test_migration_hook(monkeypatch, tmp_path):
     path = tmp_path / "old.nnstudio"
     save_project(Project(template("xor-network").architecture), path)
-    monkeypatch.setattr(project_module, "VERSION", 3)
-    monkeypatch.setitem(project_module.MIGRATIONS, 2, lambda d: dict(d, version=3))
+    monkeypatch.setattr(project_module, "VERSION", 5)
+    monkeypatch.setitem(project_module.MIGRATIONS, 4, lambda d: dict(d, version=5))
     assert load_project(path).name == "XOR network (2-2-1)"
 
 
@@ -217,7 +217,7 @@ def test_the_template_and_the_playground_images_round_trip(tmp_path):
     with zipfile.ZipFile(path) as archive:
         doc = json.loads(archive.read(PROJECT_JSON))
         assert archive.read("playground/1.png") == b"\x89PNG pasted"
-    assert doc["version"] == 3
+    assert doc["version"] == 4
     assert doc["template"] == "emotion-cnn"
     assert doc["playground"]["images"][0]["relative"] == "happy.png"
     assert doc["playground"]["images"][1] == {"name": "pasted image", "file": "playground/1.png"}
@@ -335,3 +335,25 @@ def test_a_keras_file_nnstudio_cannot_represent_says_why(keras, tmp_path):
     (tmp_path / "fake.h5").write_bytes(b"not hdf5 at all")
     with pytest.raises(ProjectFormatError):
         open_file(tmp_path / "fake.h5")
+
+
+def test_the_cards_positions_round_trip_and_older_projects_have_none(tmp_path):
+    from tests.core.test_graph import residual
+
+    project = Project(residual(), positions={"a": (10.0, -20.5), "sum": (300, 400)})
+    path = tmp_path / "moved.nnstudio"
+    save_project(project, path)
+    doc = json.loads(zipfile.ZipFile(path).read(PROJECT_JSON))
+    assert doc["version"] == 4
+    assert doc["canvas"] == {"positions": {"a": [10.0, -20.5], "sum": [300.0, 400.0]}}
+    assert load_project(path).positions == {"a": (10.0, -20.5), "sum": (300.0, 400.0)}
+    assert load_project(path) == project
+    del doc["canvas"]
+    doc["version"] = 3
+    _zip(path, {PROJECT_JSON: json.dumps(doc)})
+    assert load_project(path).positions == {}
+    doc["canvas"] = {"positions": {"a": "left"}}
+    doc["version"] = 4
+    _zip(path, {PROJECT_JSON: json.dumps(doc)})
+    with pytest.raises(ProjectFormatError, match="positions"):
+        load_project(path)
