@@ -29,7 +29,15 @@ from nnstudio.core.edits import (
     SetParameter,
 )
 from nnstudio.core.project import Project
-from nnstudio.core.session import Session, SetDataset, SetImages, SetResults, SetRuns, SetTraining
+from nnstudio.core.session import (
+    Session,
+    SetDataset,
+    SetImages,
+    SetPositions,
+    SetResults,
+    SetRuns,
+    SetTraining,
+)
 from nnstudio.core.summary import Summary
 from nnstudio.gui.undo import EditCommand
 
@@ -48,6 +56,8 @@ class Editor(QObject):
     runs_changed = Signal()
     #: The Playground's images of the project changed (added, removed, cropped).
     images_changed = Signal()
+    #: The cards' positions on the graph canvas changed (moved, or arranged again).
+    positions_changed = Signal()
     #: Unsaved changes appeared or were saved.
     modified_changed = Signal(bool)
 
@@ -59,6 +69,7 @@ class Editor(QObject):
             "training_changed",
             "runs_changed",
             "images_changed",
+            "positions_changed",
         ):
             getattr(self.session, name).connect(getattr(self, name).emit)
         self.session.replaced.connect(self.project_replaced.emit)
@@ -108,6 +119,16 @@ class Editor(QObject):
     @property
     def images(self):
         return self.session.images
+
+    @property
+    def positions(self):
+        return self.session.positions
+
+    def set_positions(self, positions, text: str = "Move cards") -> None:
+        """Where the graph canvas's cards go (undoable; empty: the automatic layout)."""
+        positions = dict(positions)
+        if positions != dict(self.positions):
+            self.push(SetPositions(positions), text)
 
     @property
     def replacing(self) -> bool:
@@ -218,6 +239,13 @@ class Editor(QObject):
         self._push_graph(new, f"Insert {type_name} between {source} and {target}")
         return row
 
+    def paste_layers(self, layers, after: str | None) -> list[int]:
+        """Copies of these layers after ``after`` (None: the output); their rows."""
+        new, rows = graph_edits.paste(self.architecture, layers, after)
+        what = layers[0].type if len(layers) == 1 else f"{len(layers)} layers"
+        self._push_graph(new, f"Paste {what}")
+        return rows
+
     def connect_layers(self, source: str, target: str) -> None:
         """``target`` takes ``source`` (one more input of a merge; instead, for others)."""
         new = graph_edits.connect(self.architecture, source, target)
@@ -228,10 +256,15 @@ class Editor(QObject):
         self._push_graph(new, f"Disconnect {source} from {target}")
 
     def duplicate_layers(self, rows: Iterable[int]) -> list[int]:
-        """Copies of the rows, in order, right after the last of them; returns their rows."""
+        """Copies of the rows, in order, right after the last of them; returns their rows. In
+        a graph, the copy follows the selection's last layer, as a block pasted after it."""
         rows = sorted(set(rows))
         if not rows:
             return []
+        if not self.architecture.is_stack:
+            names = self.architecture.layer_names()
+            copies = graph_edits.copied_layers(self.architecture, [names[r] for r in rows])
+            return self.paste_layers(copies, names[rows[-1]])
         at = rows[-1] + 1
         layers = self.architecture.layers
         copies = [layers[r].with_name(None) for r in rows]

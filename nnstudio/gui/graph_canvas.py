@@ -12,8 +12,9 @@ The canvas offers what the stack view does (``rows_selected``, ``select_rows``,
 - Drop a palette layer onto a card (added after it), onto a connection (inserted into it), or
   onto empty canvas (added after the selected card, or at the end).
 - Right-click a connection to delete it; Del deletes the selected cards (the gap closes).
-- Ctrl+wheel zooms, Ctrl+0 fits the model in view, dragging empty canvas with the middle
-  button (or Space held) pans.
+- Drag cards to place them (kept in the project); Ctrl+Shift+A (or the canvas's context menu)
+  arranges them automatically again.
+- Ctrl+wheel zooms, Ctrl+0 fits the model in view, dragging with the middle button pans.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ class NodeItem(QGraphicsItem):
         self.height = height
         self.inputs_count = 0
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
@@ -131,6 +134,11 @@ class NodeItem(QGraphicsItem):
             f"{self.name} → {format_shape((None, *shape))}",
         )
 
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self.canvas.node_moved(self)
+        return super().itemChange(change, value)
+
     def mouseDoubleClickEvent(self, event) -> None:
         self.canvas.node_activated.emit(self.name)
         super().mouseDoubleClickEvent(event)
@@ -144,7 +152,14 @@ class EdgeItem(QGraphicsPathItem):
     ) -> None:
         super().__init__()
         self.source, self.target = source, target
-        start, end = source.output_port(), target.input_port(slot, slots)
+        self.slot, self.slots, self.detour = slot, slots, detour
+        self.update_path()
+        self.setZValue(-1)
+        self.setToolTip(f"{source.name} → {target.name} (right-click to delete the connection)")
+
+    def update_path(self) -> None:
+        detour = self.detour
+        start, end = self.source.output_port(), self.target.input_port(self.slot, self.slots)
         path = QPainterPath(start)
         if detour:  # past the cards between them: down the gap to the right of the column
             side = max(start.x(), end.x()) + NODE_WIDTH / 2 + COLUMN_GAP / 2
@@ -158,8 +173,6 @@ class EdgeItem(QGraphicsPathItem):
             path.cubicTo(start + QPointF(0, bend), end - QPointF(0, bend), end)
         self.end = end
         self.setPath(path)
-        self.setZValue(-1)
-        self.setToolTip(f"{source.name} → {target.name} (right-click to delete the connection)")
 
     def shape(self) -> QPainterPath:
         from PySide6.QtGui import QPainterPathStroker
@@ -207,6 +220,9 @@ class GraphCanvas(QGraphicsView):
         self.setAccessibleName("Model graph")
         self.scene().selectionChanged.connect(self._on_selection_changed)
         QShortcut(QKeySequence("Ctrl+0"), self, self.fit)
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.arrange)
+        self._pressed_at: dict[str, QPointF] = {}
+        editor.positions_changed.connect(self.rebuild)
         self._structure: object = None
         editor.document.summary_changed.connect(lambda _: self.refresh())
         self.rebuild()
@@ -249,10 +265,16 @@ class GraphCanvas(QGraphicsView):
         height = self.node_height()
         names = arch.layer_names()
         rows = {name: i for i, name in enumerate(names)}
+        saved = self.editor.positions
         for name, place in places.items():
             node = NodeItem(self, name, rows.get(name), height)
-            node.setPos(place.column * (NODE_WIDTH + COLUMN_GAP),
-                        place.row * (height + ROW_GAP + PORT_RADIUS * 2))  # fmt: skip
+            if name in saved:
+                node.setPos(*saved[name])
+            else:
+                node.setPos(
+                    place.column * (NODE_WIDTH + COLUMN_GAP),
+                    place.row * (height + ROW_GAP + PORT_RADIUS * 2),
+                )
             scene.addItem(node)
             node.setSelected(name in selected)
             self.nodes[name] = node
@@ -302,7 +324,9 @@ class GraphCanvas(QGraphicsView):
     # Selection ---------------------------------------------------------------------------
 
     def selected_names(self) -> list[str]:
-        return [item.name for item in self.scene().selectedItems() if isinstance(item, NodeItem)]
+        """The selected cards' names in the model's order (its inputs first)."""
+        nodes = [item for item in self.scene().selectedItems() if isinstance(item, NodeItem)]
+        return [n.name for n in sorted(nodes, key=lambda n: -1 if n.row is None else n.row)]
 
     def selected_rows(self) -> list[int]:
         return sorted(
@@ -325,6 +349,26 @@ class GraphCanvas(QGraphicsView):
 
     def _on_selection_changed(self) -> None:
         self.rows_selected.emit(self.selected_rows())
+
+    def find(self, text: str, after_selection: bool = False) -> bool:
+        """Select the first layer whose name contains ``text`` (ignoring case; the next one
+        after the selection when asked) and scroll to it; False when there is none."""
+        text = text.strip().lower()
+        found = [n for n in self.nodes.values() if n.row is not None and text in n.name.lower()]
+        if not text or not found:
+            return False
+        found.sort(key=lambda n: n.row)
+        exact = [n for n in found if n.name.lower() == text]
+        current = self.selected_rows()
+        if exact and not after_selection:
+            node = exact[0]
+        elif after_selection and current:
+            node = next((n for n in found if n.row > current[-1]), found[0])
+        else:
+            node = found[0]
+        self.select_rows([node.row])
+        self.centerOn(node)
+        return True
 
     # Mouse: connecting, zooming ----------------------------------------------------------
 
@@ -357,6 +401,7 @@ class GraphCanvas(QGraphicsView):
             return
         if event.button() == Qt.MouseButton.MiddleButton:
             self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self._pressed_at = {name: node.pos() for name, node in self.nodes.items()}
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
@@ -382,6 +427,26 @@ class GraphCanvas(QGraphicsView):
             return
         super().mouseReleaseEvent(event)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        moved = {
+            name: (node.pos().x(), node.pos().y())
+            for name, node in self.nodes.items()
+            if name in self._pressed_at and node.pos() != self._pressed_at[name]
+        }
+        self._pressed_at = {}
+        if moved:  # one undo step for the cards dragged together
+            text = f"Move {next(iter(moved))}" if len(moved) == 1 else f"Move {len(moved)} cards"
+            self.editor.set_positions({**self.editor.positions, **moved}, text)
+
+    def node_moved(self, node: NodeItem) -> None:
+        """A card is being dragged: its connections follow it."""
+        for edge in self.edges:
+            if edge.source is node or edge.target is node:
+                edge.update_path()
+
+    def arrange(self) -> None:
+        """Forget where the person put the cards: the automatic layout again (undoable)."""
+        if self.editor.positions:
+            self.editor.set_positions({}, "Arrange the cards")
 
     def wheelEvent(self, event) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -395,10 +460,13 @@ class GraphCanvas(QGraphicsView):
 
     def contextMenuEvent(self, event) -> None:
         edge = self._edge_at(event.pos())
-        if edge is None:
-            super().contextMenuEvent(event)
-            return
         menu = QMenu(self)
+        if edge is None:
+            arrange = menu.addAction("Arrange Automatically (Ctrl+Shift+A)", self.arrange)
+            arrange.setEnabled(bool(self.editor.positions))
+            menu.addAction("Fit in View (Ctrl+0)", self.fit)
+            menu.exec(event.globalPos())
+            return
         source, target = edge.source.name, edge.target.name
         menu.addAction(
             f"Delete connection {source} → {target}",

@@ -21,6 +21,7 @@ from nnstudio.core.articles import compare
 from nnstudio.core.edits import RemoveLayer
 from nnstudio.core.errors import NnstudioError
 from nnstudio.core.formatting import counted
+from nnstudio.core.graph_edits import copied_layers
 from nnstudio.core.project import Project
 from nnstudio.core.summary import Summary
 from nnstudio.core.templates import templates
@@ -34,6 +35,7 @@ from nnstudio.gui.evaluation_panel import EvaluationPanel
 from nnstudio.gui.getting_started import GettingStarted
 from nnstudio.gui.inspector import Inspector
 from nnstudio.gui.keras_summary import KerasSummaryDialog
+from nnstudio.gui.layer_clipboard import copy_layers, pasted_layers
 from nnstudio.gui.layer_model import LayerModel
 from nnstudio.gui.model_files import EXPORT_TIPS, EXPORTS, ModelFiles
 from nnstudio.gui.palette import Palette
@@ -299,6 +301,18 @@ class MainWindow(QMainWindow):
         self.duplicate_action = self._stack_action(
             "D&uplicate", self.duplicate_selected, "Ctrl+D", "Duplicate the selected layers"
         )
+        self.copy_action = self._stack_action(
+            "&Copy",
+            self.copy_selected,
+            key.Copy,
+            "Copy the selected layers, with their connections",
+        )
+        self.paste_action = self._stack_action(
+            "&Paste",
+            self.paste_layers,
+            key.Paste,
+            "Paste copied layers after the selected one (a block pasted after a block repeats it)",
+        )
         self.up_action = self._stack_action(
             "Move &Up", lambda: self.move_selected(-1), "Alt+Up", "Move the selected layers up"
         )
@@ -398,6 +412,8 @@ class MainWindow(QMainWindow):
             self.redo_action,
             None,
             self.add_action,
+            self.copy_action,
+            self.paste_action,
             self.duplicate_action,
             self.delete_action,
             self.up_action,
@@ -512,6 +528,26 @@ class MainWindow(QMainWindow):
     def duplicate_selected(self) -> None:
         self.select_rows(self.editor.duplicate_layers(self.stack.layers_view.selected_rows()))
 
+    def copy_selected(self) -> None:
+        rows = self.stack.layers_view.selected_rows()
+        if rows:
+            names = self.editor.architecture.layer_names()
+            copy_layers(copied_layers(self.editor.architecture, [names[r] for r in rows]))
+            self.statusBar().showMessage(f"Copied {len(rows)} layer(s): Ctrl+V pastes them", 4000)
+
+    def paste_layers(self) -> None:
+        try:
+            layers = pasted_layers()
+        except ValueError as e:
+            self.statusBar().showMessage(f"Cannot paste: {e}", 10000)
+            return
+        if not layers:
+            self.statusBar().showMessage("Nothing to paste: copy layers first (Ctrl+C)", 4000)
+            return
+        rows = self.stack.layers_view.selected_rows()
+        after = self.editor.architecture.layer_names()[rows[-1]] if rows else None
+        self.select_rows(self.editor.paste_layers(layers, after))
+
     def move_selected(self, delta: int) -> None:
         self.select_rows(self.editor.move_layers(self.stack.layers_view.selected_rows(), delta))
 
@@ -525,7 +561,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self, *_) -> None:
         rows = self.stack.layers_view.selected_rows()
         n = len(self.editor.architecture.layers)
-        for action in (self.delete_action, self.duplicate_action):
+        for action in (self.delete_action, self.duplicate_action, self.copy_action):
             action.setEnabled(bool(rows))
         stack = self.editor.architecture.is_stack  # a graph's cards go where their data flows
         self.up_action.setEnabled(stack and bool(rows) and rows[0] > 0)

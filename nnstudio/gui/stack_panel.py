@@ -3,7 +3,16 @@ canvas for a model that branches and merges), and its output."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnstudio.core.datasets import BUILTIN
 from nnstudio.core.formatting import format_shape
@@ -52,6 +61,21 @@ class StackPanel(QWidget):
         self.view = StackView()
         self.view.setModel(model)
         self.canvas = GraphCanvas(editor, model)
+        self.find_edit = QLineEdit()
+        self.find_edit.setPlaceholderText("Find a layer by name…")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.setToolTip(
+            "Type part of a layer's name (conv2_block3, add...) and press Enter: the canvas "
+            "selects it and scrolls to it; Enter again finds the next one."
+        )
+        self.find_edit.setAccessibleName("Find a layer")
+        self._completer = QCompleter([], self.find_edit)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.find_edit.setCompleter(self._completer)
+        self.find_edit.returnPressed.connect(self._find_next)
+        self._completer.activated.connect(lambda name: self.canvas.find(name))
+        self.find_edit.hide()
         self.views = QStackedWidget()
         self.views.addWidget(self.view)
         self.views.addWidget(self.canvas)
@@ -60,6 +84,7 @@ class StackPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.find_edit)
         layout.addWidget(self.views, 1)
         layout.addWidget(self.output_label)
 
@@ -104,11 +129,19 @@ class StackPanel(QWidget):
         """The view that shows the layers now: the stack, or the canvas for a graph."""
         return self.view if self._editor.architecture.is_stack else self.canvas
 
+    def _find_next(self) -> None:
+        if not self.canvas.find(self.find_edit.text(), after_selection=True):
+            self.find_edit.setToolTip(f"No layer's name contains {self.find_edit.text()!r}")
+
     def _on_summary(self, summary: Summary) -> None:
+        names = summary.architecture.layer_names()
+        if self._completer.model().rowCount() != len(names) or not self.find_edit.isHidden():
+            self._completer.model().setStringList(list(names))
         shown = self.layers_view
         if self.views.currentWidget() is not shown:
             selected = self.views.currentWidget().selected_rows()
             self.views.setCurrentWidget(shown)
+            self.find_edit.setVisible(shown is self.canvas)
             if shown is self.canvas:
                 self.canvas.rebuild()
             shown.select_rows(selected)

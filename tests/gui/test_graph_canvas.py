@@ -3,7 +3,7 @@ connecting, deleting and undoing work with the mouse and the palette."""
 
 import json
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QMimeData, QPoint, Qt
 from PySide6.QtGui import QDropEvent
 
 from nnstudio.core import summarize
@@ -150,3 +150,92 @@ def test_a_merge_from_the_palette_turns_a_stack_into_a_graph_with_one_fix(window
     assert window.stack.canvas.selected_names() == ["add"]
     window.undo_action.trigger()
     assert window.stack.views.currentWidget() is window.stack.view
+
+
+def test_find_a_layer_by_name(window, answers, tmp_path, qtbot):
+    canvas = open_graph(window, answers, tmp_path)
+    find = window.stack.find_edit
+    assert find.isVisibleTo(window)
+    find.setText("SU")
+    qtbot.keyClick(find, Qt.Key.Key_Return)
+    assert canvas.selected_names() == ["sum"]
+    assert window.inspector.title.text() == "Add"
+    assert canvas.find("a")  # the first whose name has an "a": a itself
+    assert canvas.selected_names() == ["a"]
+    assert canvas.find("a", after_selection=True)  # then the next: flat
+    assert canvas.selected_names() == ["flat"]
+    assert not canvas.find("nowhere")
+    window.files.new_from_template("mnist-cnn")
+    assert not find.isVisibleTo(window)  # a stack has no canvas to search
+
+
+def test_a_card_dragged_stays_where_put_undoably_and_arrange_brings_the_layout_back(
+    window, answers, tmp_path, qtbot
+):
+    from nnstudio.core.project import load_project
+
+    canvas = open_graph(window, answers, tmp_path)
+    canvas.resize(1000, 900)
+    canvas.fit()
+    node = canvas.nodes["b"]
+    laid_out = node.pos()
+    start = view_point(canvas, node.sceneBoundingRect().center())
+    end = start + QPoint(150, 20)
+    viewport = canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 6):
+        qtbot.mouseMove(viewport, pos=start + (end - start) * k / 5)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    moved = canvas.nodes["b"].pos()
+    assert moved.x() > laid_out.x() + 50
+    assert window.editor.positions == {"b": (moved.x(), moved.y())}
+    assert window.undo_action.text() == "&Undo Move b"
+    edge = next(e for e in canvas.edges if e.target.name == "b")
+    assert edge.path().pointAtPercent(1).x() > laid_out.x() + 50  # the connection followed
+    answers.save_path = tmp_path / "moved.nnstudio"
+    window.save_as_action.trigger()
+    assert load_project(tmp_path / "moved.nnstudio").positions == window.editor.positions
+    window.undo_action.trigger()
+    assert canvas.nodes["b"].pos() == laid_out
+    window.redo_action.trigger()
+    canvas.arrange()
+    assert window.editor.positions == {}
+    assert canvas.nodes["b"].pos() == laid_out
+
+
+def test_copy_a_block_and_paste_it_after_itself(window, answers, tmp_path):
+    canvas = open_graph(window, answers, tmp_path)
+    window.select_rows([1, 2])  # b and sum: a residual block's convolution and its Add
+    window.copy_action.trigger()
+    window.select_rows([2])
+    window.paste_action.trigger()
+    arch = window.editor.architecture
+    by_name = dict(zip(arch.layer_names(), arch.layers, strict=True))
+    assert by_name["add"].inputs == ("sum", "conv2d")
+    assert by_name["flat"].inputs == ("add",)
+    assert window.editor.summary.ok
+    assert canvas.selected_names() == ["conv2d", "add"]
+    window.undo_action.trigger()
+    assert "add" not in window.editor.architecture.layer_names()
+    # Duplicate does the same in one step.
+    window.select_rows([1, 2])
+    window.duplicate_action.trigger()
+    assert window.editor.summary.ok
+    assert len(window.editor.architecture.layers) == 7
+
+
+def test_copy_and_paste_in_a_stack_and_a_clipboard_of_something_else(window):
+    from PySide6.QtWidgets import QApplication
+
+    window.files.new_from_template("mnist-cnn")
+    window.select_rows([0, 1])
+    window.copy_action.trigger()
+    window.select_rows([1])
+    window.paste_action.trigger()
+    arch = window.editor.architecture
+    assert arch.is_stack
+    assert [layer.type for layer in arch.layers][:4] == ["Conv2D", "MaxPooling2D"] * 2
+    assert window.stack.layers_view.selected_rows() == [2, 3]
+    QApplication.clipboard().setText("not layers")
+    window.paste_action.trigger()
+    assert "Nothing to paste" in window.statusBar().currentMessage()
