@@ -16,7 +16,10 @@ callback of the plain script, the window's reporter (wrapped to note the time). 
 first epoch included, is reported too. ``--side core`` (added by ``--diagnose``) is nnstudio's
 training loop without the window, to tell the window's share from the loop's.
 
-    python benchmarks/training_throughput.py [--runs N] [--models cnn,mlp] [--diagnose] [--json]
+    python benchmarks/training_throughput.py [--runs N] [--models cnn,mlp,residual] [--diagnose]
+
+The residual template (issue 12: a graph with skip connections, 4 epochs) compares the window
+with plain `model.fit` of the functional keras.Model nnstudio builds for it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import time
 
 TARGET = 0.97
 #: model -> (template, epochs by default)
-MODELS = {"cnn": ("mnist-cnn", 5), "mlp": ("mnist-mlp", 20)}
+MODELS = {"cnn": ("mnist-cnn", 5), "mlp": ("mnist-mlp", 20), "residual": ("residual-cnn", 4)}
 
 
 # The sides, each run as ``--side NAME`` in a process of its own ------------------------------
@@ -94,6 +97,13 @@ def plain_side(template_id: str, epochs: int) -> dict:
                 layers.Dense(10, activation="softmax"),
             ]
         )
+    elif template_id == "residual-cnn":
+        # A graph: the same functional keras.Model nnstudio builds (its layers and names), so
+        # that what differs is only how it is trained.
+        from nnstudio.core.building import build_model
+
+        x = data.x_train.astype(np.float32) / 255
+        model = build_model(template(template_id).architecture)
     else:
         x = data.x_train.reshape(len(data.x_train), 784).astype(np.float32) / 255
         model = keras.Sequential(
@@ -229,7 +239,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each side, alternating")
     parser.add_argument("--models", default="cnn,mlp")
-    parser.add_argument("--epochs", type=int, help="epochs (default: 5 CNN, 20 MLP)")
+    parser.add_argument("--epochs", type=int, help="epochs (default: 5 CNN, 20 MLP, 4 residual)")
     parser.add_argument("--diagnose", action="store_true", help="also nnstudio's loop alone")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
