@@ -65,9 +65,11 @@ def test_a_graph_on_the_canvas(window, qtbot, dejavu):
     window.stack.canvas.fit()
     # Laid out, and in the light palette (a theme changed back by another test settles late).
     qtbot.waitUntil(lambda: window.palette().color(QPalette.ColorRole.Window).lightness() > 150)
-    shot(window, qtbot)  # a first grab lays out the inspector's new form, which can lag
+    shot(window, qtbot)  # the window at its size
     qtbot.wait(100)
-    assert_looks_like(shot(window, qtbot), "graph-canvas")
+    # The Model tab's centre only: the docks' layout after a new template varies with what
+    # other tests did before (the default window's picture covers them).
+    assert_looks_like(window.stack.grab().toImage(), "graph-canvas")
 
 
 def test_dark_window_with_an_error(window, qtbot, dejavu):
