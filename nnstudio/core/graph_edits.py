@@ -72,8 +72,15 @@ def simplified(arch: Architecture) -> Architecture:
 
 def fresh_name(arch: Architecture, type_name: str) -> str:
     """A Keras-style name for a new layer that no layer or input of the model has."""
-    taken = set(arch.layer_names()) | {i.name for i in arch.inputs}
-    prefix = to_snake_case(type_name)
+    return _untaken(to_snake_case(type_name), set(arch.layer_names()) | _input_names(arch))
+
+
+def _input_names(arch: Architecture) -> set[str]:
+    return {i.name for i in arch.inputs}
+
+
+def _untaken(prefix: str, taken: set[str]) -> str:
+    """``prefix``, or ``prefix_1``, ``prefix_2``... : the first not in ``taken``."""
     n = 0
     while True:
         name = prefix if n == 0 else f"{prefix}_{n}"
@@ -84,7 +91,7 @@ def fresh_name(arch: Architecture, type_name: str) -> str:
 
 def _index_of(arch: Architecture, name: str) -> int:
     """The layer named so, or -1 for a model input (whose layers come after it)."""
-    if name in {i.name for i in arch.inputs}:
+    if name in _input_names(arch):
         return -1
     names = arch.layer_names()
     if name not in names:
@@ -256,15 +263,12 @@ def paste(
     if after is None:
         after = (graph.outputs or names[-1:] or (graph.inputs[0].name,))[0]
     at = _index_of(graph, after) + 1
-    taken = set(names) | {i.name for i in graph.inputs}
+    taken = set(names) | _input_names(graph)
     renamed: dict[str, str] = {}
     for layer in layers:
         name = layer.name or to_snake_case(layer.type)
         if name in taken:
-            prefix, n = to_snake_case(layer.type), 1
-            name = prefix
-            while name in taken:
-                name, n = f"{prefix}_{n}", n + 1
+            name = _untaken(to_snake_case(layer.type), taken)
         taken.add(name)
         renamed[str(layer.name)] = name
     copies = tuple(

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPainterPath,
+    QPainterPathStroker,
     QPalette,
     QPen,
     QPolygonF,
@@ -175,8 +176,6 @@ class EdgeItem(QGraphicsPathItem):
         self.setPath(path)
 
     def shape(self) -> QPainterPath:
-        from PySide6.QtGui import QPainterPathStroker
-
         stroker = QPainterPathStroker()
         stroker.setWidth(12)
         return stroker.createStroke(self.path())
@@ -241,6 +240,10 @@ class GraphCanvas(QGraphicsView):
         """After an edit: a changed parameter only repaints the cards (their text comes from
         the layer model); added, removed or reconnected layers lay the graph out again."""
         arch = self.editor.architecture
+        if arch.is_stack and not self.isVisible():
+            if self.nodes:
+                self._clear()
+            return  # the stack view shows it
         graph = resolve(arch)
         structure = (graph.names, graph.inbound, tuple(arch.inputs), self.font().key())
         if structure == self._structure and self.nodes:

@@ -69,6 +69,7 @@ class StackPanel(QWidget):
             "selects it and scrolls to it; Enter again finds the next one."
         )
         self.find_edit.setAccessibleName("Find a layer")
+        self._names: tuple[str, ...] = ()
         self._completer = QCompleter([], self.find_edit)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -135,7 +136,8 @@ class StackPanel(QWidget):
 
     def _on_summary(self, summary: Summary) -> None:
         names = summary.architecture.layer_names()
-        if self._completer.model().rowCount() != len(names) or not self.find_edit.isHidden():
+        if names != self._names:  # the completer's list changes with the layers, not each edit
+            self._names = names
             self._completer.model().setStringList(list(names))
         shown = self.layers_view
         if self.views.currentWidget() is not shown:
