@@ -290,7 +290,11 @@ class GraphCanvas(QGraphicsView):
                     edge.setPen(QPen(muted))
                     scene.addItem(edge)
                     self.edges.append(edge)
+        width = self.sceneRect().width()
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-20, -20, 20, 40))
+        if self.sceneRect().width() != width:  # a branch more or less: keep the graph centred
+            bar = self.horizontalScrollBar()
+            bar.setValue((bar.minimum() + bar.maximum()) // 2)
         scene.blockSignals(False)
         self._on_selection_changed()
         if self._fitted_for is not arch.name:  # a newly opened model: show it whole
