@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--json", action="store_true", help="print a JSON array, one object per file"
     )
+    summary.add_argument(
+        "--expand-nested",
+        action="store_true",
+        help="list the layers of each block (a model used as a layer) under it, as Keras' "
+        "summary(expand_nested=True) does (the JSON always has them)",
+    )
     from nnstudio.cli import export, predict, train
 
     train.add_parser(commands)
@@ -65,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "summary":
             from nnstudio.cli import summary
 
-            return summary.run(args.files, args.json)
+            return summary.run(args.files, args.json, args.expand_nested)
         if args.command == "train":
             from nnstudio.cli import train
 

@@ -17,7 +17,7 @@ def supports_unicode(stream) -> bool:
     return True
 
 
-def run(files: Sequence[str], as_json: bool) -> int:
+def run(files: Sequence[str], as_json: bool, expand_nested: bool = False) -> int:
     from nnstudio.core import ArchitectureFormatError, load_architecture, summarize
     from nnstudio.core.report import format_summary
 
@@ -44,7 +44,7 @@ def run(files: Sequence[str], as_json: bool) -> int:
         else:
             if len(files) > 1:
                 print(("\n" if i else "") + f"== {path} ==")
-            print(format_summary(summary, unicode=unicode))
+            print(format_summary(summary, unicode=unicode, expand_nested=expand_nested))
     if as_json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     return status

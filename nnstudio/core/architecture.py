@@ -85,6 +85,9 @@ class LayerConfig:
     #: an initializer's config, ``trainable: false``, a Dropout's ``noise_shape``...) and
     #: passed on to Keras as they are.
     keras: Mapping[str, Any] = field(default_factory=dict)
+    #: A model used as a layer (type "Sequential" or "Functional"): its own architecture,
+    #: whose input is what the block takes and whose output is what it gives.
+    block: Architecture | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "params", _freeze(self.params))
@@ -150,10 +153,18 @@ class LayerConfig:
             out["inputs"] = list(self.inputs)
         if self.keras:
             out["keras"] = dict(self.keras)
+        if self.block is not None:
+            out["model"] = self.block.block_dict()
         return out
+
+    def with_block(self, block: Architecture) -> LayerConfig:
+        return replace(self, block=block)
 
     def describe(self) -> str:
         """A one-line description with the key parameters, such as "Conv2D 32 3x3 relu"."""
+        if self.block is not None:
+            count = len(self.block.layers)
+            return f"{self.type} block of {count} layer{'s' if count != 1 else ''}"
         spec = self.spec
         parts = [self.type]
         for name in spec.key_params:
@@ -231,6 +242,13 @@ class Architecture:
         ]
         if self.outputs:
             out["outputs"] = list(self.outputs)
+        return out
+
+    def block_dict(self) -> dict[str, Any]:
+        """The JSON object of this architecture as a block inside another: without the
+        format and version, which the enclosing document gives."""
+        out = self.to_dict()
+        del out["format"], out["version"]
         return out
 
     def layer_names(self) -> tuple[str, ...]:
@@ -322,7 +340,8 @@ def parse_layer(raw: Any, where: str = "layer") -> LayerConfig:
     if name is not None and not isinstance(name, str):
         raise _fail(f"{where}: name must be a string; received {show(name)}")
     known = spec.param_map
-    unknown = [k for k in raw if k not in known and k not in ("type", "name", "inputs", "keras")]
+    own_keys = ("type", "name", "inputs", "keras", *(("model",) if spec.nested else ()))
+    unknown = [k for k in raw if k not in known and k not in own_keys]
     if unknown:
         allowed = ", ".join(known) or "none besides name"
         raise _fail(f"{where}: unknown parameter {show(unknown[0])}; {type_} takes: {allowed}")
@@ -341,7 +360,33 @@ def parse_layer(raw: Any, where: str = "layer") -> LayerConfig:
         except ValueError as e:
             raise _fail(f"{where}: {p.name} {e}") from None
     kept = _kept_arguments(raw.get("keras", {}), spec, where)
-    return LayerConfig(type_, params, name or None, _names(raw.get("inputs", []), where), kept)
+    block = _block(raw, type_, where) if spec.nested else None
+    inputs = _names(raw.get("inputs", []), where)
+    return LayerConfig(type_, params, name or None, inputs, kept, block)
+
+
+def _block(raw: Mapping[str, Any], type_: str, where: str) -> Architecture:
+    """The architecture of a model used as a layer: its ``model`` object, an architecture
+    without format and version."""
+    doc = raw.get("model")
+    if not isinstance(doc, Mapping):
+        raise _fail(
+            f'{where}: a {type_} block needs "model", its architecture as an object such as '
+            '{"input_shape": [28, 28, 1], "layers": [...]}'
+        )
+    stray = [k for k in ("format", "version") if k in doc]
+    if stray:
+        raise _fail(f'{where}: the block\'s "model" takes no "{stray[0]}" (the file gives it)')
+    try:
+        block = architecture_from_dict({"format": FORMAT, "version": VERSION, **doc})
+    except ArchitectureFormatError as e:
+        raise _fail(f"{where}, in its model: {e}") from None
+    if type_ == "Sequential" and not block.is_stack:
+        raise _fail(
+            f'{where}: a Sequential block is a stack (no "inputs" or "outputs"); write a graph '
+            'as a "Functional" block'
+        )
+    return block
 
 
 #: Keras arguments that are not the layer's own and cannot be kept (nnstudio sets them).

@@ -29,7 +29,13 @@ def keras_class(keras, spec: LayerType):
 
 
 def keras_layer(keras, layer: LayerConfig, name: str):
-    """A new Keras layer object for a layer of the stack."""
+    """A new Keras layer object for a layer of the stack; a block, its own Keras model (the
+    same names inside, so that a Keras file's weights load into it)."""
+    if layer.block is not None:
+        model = _model(keras, layer.block, name)
+        if not layer.trainable:
+            model.trainable = False
+        return model
     return keras_class(keras, layer.spec)(**keras_arguments(layer), name=name)
 
 
@@ -51,16 +57,19 @@ def build_model(arch: Architecture):
     summary = summarize(arch)
     if not summary.ok:
         raise InvalidArchitectureError(summary.errors)
-    keras = backend.keras()
+    return _model(backend.keras(), arch, model_name(arch))
+
+
+def _model(keras, arch: Architecture, name: str):
     if not arch.is_stack:
-        return _functional(keras, arch)
+        return _functional(keras, arch, name)
     layers = [keras.Input(shape=arch.input_shape)]
-    for layer, name in zip(arch.layers, arch.layer_names(), strict=True):
-        layers.append(keras_layer(keras, layer, name))
-    return keras.Sequential(layers, name=model_name(arch))
+    for layer, layer_name in zip(arch.layers, arch.layer_names(), strict=True):
+        layers.append(keras_layer(keras, layer, layer_name))
+    return keras.Sequential(layers, name=name)
 
 
-def _functional(keras, arch: Architecture):
+def _functional(keras, arch: Architecture, name: str):
     """A graph as a functional model: each layer called on what it takes, in an order where
     it comes after all of it."""
     from nnstudio.core.graph import resolve
@@ -69,15 +78,25 @@ def _functional(keras, arch: Architecture):
     tensors = {i.name: keras.Input(shape=i.shape, name=i.name) for i in arch.inputs}
     inputs = list(tensors.values())
     for index in graph.order:
-        layer, name = arch.layers[index], graph.names[index]
+        layer, layer_name = arch.layers[index], graph.names[index]
         taken = [tensors[source] for source in graph.inbound[index]]
-        tensors[name] = keras_layer(keras, layer, name)(taken if layer.spec.merge else taken[0])
-    outputs = [tensors[name] for name in graph.outputs]
+        made = keras_layer(keras, layer, layer_name)
+        tensors[layer_name] = made(taken if layer.spec.merge else taken[0])
+    outputs = [tensors[output] for output in graph.outputs]
     return keras.Model(
         inputs if len(inputs) > 1 else inputs[0],
         outputs if len(outputs) > 1 else outputs[0],
-        name=model_name(arch),
+        name=name,
     )
+
+
+def called_output(keras, layer):
+    """The output of a layer's call in the model it belongs to. A model used as a layer has
+    an ``output`` of its own (on its own input, disconnected from the enclosing model), so
+    its call's output is read from the node of that call, as Keras' summary does."""
+    if isinstance(layer, keras.Model):
+        return layer._inbound_nodes[0].output_tensors[0]
+    return layer.output
 
 
 def keras_summary_text(arch: Architecture) -> str:

@@ -115,6 +115,8 @@ class LayerType:
     #: Where Keras keeps the class, when not in ``keras.layers`` (the applications' own
     #: layers), as "module:Class"; files name it by its registered name, ``name``.
     keras_class: str = ""
+    #: A whole model used as a layer (``LayerConfig.block`` holds its architecture).
+    nested: bool = False
 
     @property
     def inputs_needed(self) -> str:
@@ -860,7 +862,31 @@ MERGE_TYPES = (
 )
 LAYER_TYPES = (*LAYER_TYPES, *MERGE_TYPES)
 
-CATALOGUE: Mapping[str, LayerType] = MappingProxyType({t.name: t for t in LAYER_TYPES})
+#: Models used as layers, as Keras files have them (ConvNeXt's stem and downsampling blocks
+#: are Sequential models inside the functional one). Not in the palette: a block comes from
+#: a file, and its layers are its architecture (``LayerConfig.block``), not parameters.
+MODEL_TYPES = (
+    LayerType(
+        "Sequential",
+        "Models",
+        "A Sequential model used as one layer: its layers run one after another, and its "
+        "weights count as this block's.",
+        (),
+        nested=True,
+    ),
+    LayerType(
+        "Functional",
+        "Models",
+        "A functional model used as one layer: a graph of its own, whose weights count as "
+        "this block's.",
+        (),
+        nested=True,
+    ),
+)
+
+CATALOGUE: Mapping[str, LayerType] = MappingProxyType(
+    {t.name: t for t in (*LAYER_TYPES, *MODEL_TYPES)}
+)
 
 
 def layer_type(name: str) -> LayerType:

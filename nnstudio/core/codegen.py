@@ -124,35 +124,90 @@ def _assignment(target: str, function: str, args: list[str], called: str = "") -
     line = f"    {target} = {function}({', '.join(args)}){tail}"
     if len(line) <= LINE_LENGTH:
         return [line]
+    if not args:
+        return [f"    {target} = {function}()(", f"        {called}", "    )"]
     return [f"    {target} = {function}(", *(f"        {a}," for a in args), f"    ){tail}"]
 
 
-def _functional_lines(arch: Architecture) -> list[str]:
-    """A graph's build_model() in Keras' functional style: each layer called on what it takes."""
+def _functional_lines(arch: Architecture, function: str, doc: str, name: str) -> list[str]:
+    """A graph's function in Keras' functional style: each layer called on what it takes."""
     from nnstudio.core.graph import resolve
 
     graph = resolve(arch)
-    lines = ["def build_model():", '    """Return the uncompiled Keras model."""']
+    lines = [f"def {function}():", f'    """{doc}"""']
     variables = {}
     for model_input in arch.inputs:
         variables[model_input.name] = _variable(model_input.name)
         args = [f"shape={py(tuple(model_input.shape))}", f"name={py(model_input.name)}"]
         lines += _assignment(variables[model_input.name], "keras.Input", args)
     for index in graph.order:
-        layer, name = arch.layers[index], graph.names[index]
-        variables[name] = _variable(name)
+        layer, layer_name = arch.layers[index], graph.names[index]
+        variables[layer_name] = _variable(layer_name)
         taken = [variables[source] for source in graph.inbound[index]]
         called = f"[{', '.join(taken)}]" if layer.spec.merge else taken[0]
-        lines += _assignment(variables[name], _function(layer), _arguments(layer, name), called)
+        made, args = _maker(layer, layer_name, _arguments(layer, layer_name))
+        lines += _assignment(variables[layer_name], made, args, called)
     inputs = [variables[i.name] for i in arch.inputs]
-    outputs = [variables[name] for name in graph.outputs]
+    outputs = [variables[output] for output in graph.outputs]
     given = inputs[0] if len(inputs) == 1 else f"[{', '.join(inputs)}]"
     taken_out = outputs[0] if len(outputs) == 1 else f"[{', '.join(outputs)}]"
     return [
         *lines,
-        *_assignment("model", "keras.Model", [given, taken_out, f"name={py(model_name(arch))}"]),
-        "    return model",
+        *_assignment("model", "keras.Model", [given, taken_out, f"name={py(name)}"]),
     ]
+
+
+def _block_function(name: str) -> str:
+    """The function of the script that makes a block (a model used as a layer)."""
+    return f"make_{_variable(name)}"
+
+
+def _maker(layer: LayerConfig, name: str, args: list[str]) -> tuple[str, list[str]]:
+    """What the script calls to make a layer, with which arguments: a block is made by its
+    own function, which takes none."""
+    if layer.block is not None:
+        return _block_function(name), []
+    return _function(layer), args
+
+
+def _block_functions(arch: Architecture) -> list[str]:
+    """A function per block of the model (inner blocks first), each returning its model."""
+    lines: list[str] = []
+    for layer, name in zip(arch.layers, arch.layer_names(), strict=True):
+        if layer.block is None:
+            continue
+        lines += _block_functions(layer.block)
+        doc = f"The {name} block: a {layer.type} model used as a layer."
+        lines += _model_lines(layer.block, _block_function(name), doc, name, not layer.trainable)
+        lines += ["", ""]
+    return lines
+
+
+def _model_lines(
+    arch: Architecture, function: str, doc: str, name: str, frozen: bool = False
+) -> list[str]:
+    """``def function():`` returning the model named ``name``: a Sequential for a stack, a
+    functional model for a graph; a frozen block is returned with ``trainable`` False."""
+    if not arch.is_stack:
+        lines = _functional_lines(arch, function, doc, name)
+        if frozen:
+            lines.append("    model.trainable = False")
+        return [*lines, "    return model"]
+    lines = [
+        f"def {function}():",
+        f'    """{doc}"""',
+        "    model = keras.Sequential(" if frozen else "    return keras.Sequential(",
+        "        [",
+        f"            keras.Input(shape={py(tuple(arch.input_shape))}),",
+    ]
+    names = zip(_explicit_names(arch), arch.layer_names(), strict=True)
+    for layer, (explicit, name_) in zip(arch.layers, names, strict=True):
+        made, args = _maker(layer, name_, _arguments(layer, explicit))
+        lines.append(call_line(made, args, indent=12))
+    lines += ["        ],", f"        name={py(name)},", "    )"]
+    if frozen:
+        lines += ["    model.trainable = False", "    return model"]
+    return lines
 
 
 def _function(layer: LayerConfig) -> str:
@@ -161,10 +216,18 @@ def _function(layer: LayerConfig) -> str:
     return layer.type if layer.spec.keras_class else f"layers.{layer.type}"
 
 
+def _all_layers(arch: Architecture):
+    """Every layer, those of blocks included."""
+    for layer in arch.layers:
+        yield layer
+        if layer.block is not None:
+            yield from _all_layers(layer.block)
+
+
 def import_lines(arch: Architecture) -> list[str]:
     """``import keras``, ``from keras import layers``, and the applications' own layers the
     model uses (LayerScale, CustomScaleLayer), which ``keras.layers`` does not hold."""
-    own = sorted({layer.spec.keras_class for layer in arch.layers if layer.spec.keras_class})
+    own = sorted({layer.spec.keras_class for layer in _all_layers(arch) if layer.spec.keras_class})
     lines = ["import keras", "from keras import layers"]
     for path in own:
         module, _, cls = path.partition(":")
@@ -174,19 +237,10 @@ def import_lines(arch: Architecture) -> list[str]:
 
 def build_model_lines(arch: Architecture) -> list[str]:
     """``def build_model():`` returning the uncompiled model (``keras`` and ``layers`` imported):
-    a Sequential for a stack, a functional model for a graph."""
-    if not arch.is_stack:
-        return _functional_lines(arch)
-    lines = [
-        "def build_model():",
-        '    """Return the uncompiled Keras model."""',
-        "    return keras.Sequential(",
-        "        [",
-        f"            keras.Input(shape={py(tuple(arch.input_shape))}),",
-    ]
-    for layer, name in zip(arch.layers, _explicit_names(arch), strict=True):
-        lines.append(call_line(_function(layer), _arguments(layer, name), indent=12))
-    return [*lines, "        ],", f"        name={py(model_name(arch))},", "    )"]
+    a Sequential for a stack, a functional model for a graph; before it, a function per block
+    (a model used as a layer)."""
+    doc = "Return the uncompiled Keras model."
+    return [*_block_functions(arch), *_model_lines(arch, "build_model", doc, model_name(arch))]
 
 
 def python_source(arch: Architecture) -> str:

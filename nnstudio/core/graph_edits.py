@@ -10,6 +10,7 @@ Each function returns the new architecture; ``ReplaceArchitecture`` of it is the
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from nnstudio.core.architecture import (
     DEFAULT_INPUT_NAME,
@@ -30,7 +31,7 @@ def explicit(arch: Architecture) -> Architecture:
     first input named: what graph edits work on."""
     graph = resolve(arch)
     layers = tuple(
-        LayerConfig(layer.type, layer.params, name, sources, layer.keras)
+        replace(layer, name=name, inputs=sources)
         for layer, name, sources in zip(arch.layers, graph.names, graph.inbound, strict=True)
     )
     return arch.replace(
@@ -59,7 +60,7 @@ def simplified(arch: Architecture) -> Architecture:
         return arch
     auto = auto_names([None] * len(names), [layer.type for layer in arch.layers])
     plain = tuple(
-        LayerConfig(layer.type, layer.params, None if name == auto[i] else name, (), layer.keras)
+        replace(layer, name=None if name == auto[i] else name, inputs=())
         for i, (layer, name) in enumerate(zip(arch.layers, names, strict=True))
     )
     stack = arch.replace(layers=plain, input_name="", outputs=())
@@ -283,3 +284,39 @@ def paste(
     new_layers = list(graph.layers)
     new_layers[at:at] = copies
     return simplified(graph.replace(layers=tuple(new_layers))), list(range(at, at + len(copies)))
+
+
+def ungroup(arch: Architecture, name: str) -> tuple[Architecture, list[int]]:
+    """The block (a model used as a layer) of this name replaced by its own layers, which
+    then take what the block took and give what it gave, so that they can be edited one by
+    one. Inner names taken in the model are renamed; a frozen block's layers stay frozen.
+    Returns the new architecture and the rows of the layers that came out of the block."""
+    graph = explicit(arch)
+    at = _index_of(graph, name)
+    block_layer = graph.layers[at] if at >= 0 else None
+    if block_layer is None or block_layer.block is None:
+        raise GraphEditError(f"{name!r} is not a block (a model used as a layer)")
+    inner = explicit(block_layer.block)
+    if inner.more_inputs or len(inner.outputs) != 1:
+        raise GraphEditError(f"the block {name!r} has several inputs or outputs")
+    (source,) = block_layer.inputs
+    taken = (set(graph.layer_names()) - {name}) | _input_names(graph)
+    renamed = {inner.inputs[0].name: source}
+    for layer in inner.layers:
+        new = layer.name if layer.name not in taken else _untaken(str(layer.name), taken)
+        taken.add(new)
+        renamed[str(layer.name)] = new
+    frozen = {} if block_layer.trainable else {"trainable": False}
+    moved = tuple(
+        replace(
+            layer,
+            name=renamed[str(layer.name)],
+            inputs=tuple(renamed[s] for s in layer.inputs),
+            keras={**layer.keras, **frozen},
+        )
+        for layer in inner.layers
+    )
+    layers = list(graph.layers)
+    layers[at : at + 1] = moved
+    result = _rewire(graph.replace(layers=tuple(layers)), name, (renamed[inner.outputs[0]],))
+    return simplified(result), list(range(at, at + len(moved)))

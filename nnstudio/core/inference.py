@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnstudio.core import backend
+from nnstudio.core.building import called_output
 from nnstudio.core.errors import NnstudioError
 
 
@@ -130,7 +131,8 @@ class Predictor:
         self.outputs = outputs
         self.layers = list(model.layers) if activations else []
         if activations:
-            probe = keras.Model(model.inputs, [layer.output for layer in self.layers])
+            outputs = [called_output(keras, layer) for layer in self.layers]
+            probe = keras.Model(model.inputs, outputs)
         else:
             probe = model
         self._probe = probe

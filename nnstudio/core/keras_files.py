@@ -164,8 +164,11 @@ def _read_hdf5(path: Path) -> KerasModel:
 # Configs -----------------------------------------------------------------------------------
 
 
-def architecture_from_keras(doc: Any) -> Architecture:
-    """The architecture of a Keras model config (the JSON of ``model.to_json()``)."""
+def architecture_from_keras(doc: Any, called_shape: tuple | None = None) -> Architecture:
+    """The architecture of a Keras model config (the JSON of ``model.to_json()``).
+
+    ``called_shape``: for a model inside a model, the shape of what it is called on, the
+    input shape of a Sequential block that has none of its own."""
     if not is_keras_json(doc):
         raise KerasFileError(
             'not a Keras model config: it needs "class_name" and "config", as '
@@ -182,11 +185,13 @@ def architecture_from_keras(doc: Any) -> Architecture:
         raise KerasFileError("the model config has no list of layers")
     name = str(config.get("name") or "Keras model")
     if class_name == "Sequential":
-        return _sequential(name, config)
+        return _sequential(name, config, called_shape)
     return _functional(name, config)
 
 
-def _sequential(name: str, config: Mapping[str, Any]) -> Architecture:
+def _sequential(
+    name: str, config: Mapping[str, Any], called_shape: tuple | None = None
+) -> Architecture:
     raw_layers = list(config["layers"])
     shape = None
     if raw_layers and raw_layers[0].get("class_name") == "InputLayer":
@@ -197,6 +202,8 @@ def _sequential(name: str, config: Mapping[str, Any]) -> Architecture:
         shape = None if shape is None else tuple(shape[1:])
     if shape is None and config.get("build_input_shape"):
         shape = tuple(config["build_input_shape"][1:])
+    if shape is None:
+        shape = called_shape
     if shape is None:
         raise KerasFileError(
             "the Sequential model has no input shape (it was never built): give it a "
@@ -426,10 +433,7 @@ def _layer(raw: Mapping[str, Any], inputs: tuple[str, ...] = ()) -> LayerConfig:
             "from a file. Replace it with a built-in layer (or a custom layer class) in Keras"
         )
     if class_name in MODEL_CLASSES:
-        raise KerasFileError(
-            f"layer {name!r} is a whole {class_name} model inside the model: nnstudio does "
-            "not open nested models yet. Build the model in one level in Keras"
-        )
+        return _nested_model(raw, name, inputs)
     type_ = ALIASES.get(class_name, class_name)
     spec = CATALOGUE.get(type_)
     registered = raw.get("registered_name")
@@ -445,6 +449,34 @@ def _layer(raw: Mapping[str, Any], inputs: tuple[str, ...] = ()) -> LayerConfig:
     if not isinstance(config, Mapping):
         raise KerasFileError(f"layer {name!r} has no config")
     return _layer_config(spec, name, config, inputs)
+
+
+def _nested_model(raw: Mapping[str, Any], name: str, inputs: tuple[str, ...]) -> LayerConfig:
+    """A model used as a layer (ConvNeXt's Sequential stem): a block whose architecture is
+    read as a model's is, named as the layer is."""
+    try:
+        block = architecture_from_keras(raw, _called_shape(raw))
+    except KerasFileError as e:
+        raise KerasFileError(f"in the model {name!r} inside the model: {e}") from None
+    config = raw.get("config") or {}
+    kept = {"trainable": False} if config.get("trainable") is False else {}
+    type_ = "Sequential" if raw.get("class_name") == "Sequential" else "Functional"
+    return LayerConfig(type_, {}, name, inputs, kept, block.replace(name=name))
+
+
+def _called_shape(raw: Mapping[str, Any]) -> tuple | None:
+    """The shape of the tensor a layer is called on (without the batch axis), which a nested
+    Sequential never built on its own input takes as its input shape."""
+    nodes = raw.get("inbound_nodes") or []
+    if not nodes or not isinstance(nodes[0], Mapping):
+        return None
+    args = nodes[0].get("args") or []
+    first = args[0] if args else None
+    if isinstance(first, Mapping) and first.get("class_name") == "__keras_tensor__":
+        shape = first.get("config", {}).get("shape")
+        if isinstance(shape, list) and shape:
+            return tuple(shape[1:])
+    return None
 
 
 def _layer_config(

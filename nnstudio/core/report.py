@@ -56,25 +56,65 @@ def _count_with_bytes(count: int | None) -> str:
     return f"{count:,} ({readable_bytes(count * 4)})"
 
 
-def format_summary(summary: Summary, unicode: bool = True) -> str:
-    """The summary as a Keras-style table, followed by totals and any problems."""
+def _input_cells(summary: Summary, prefix: str = "") -> list[tuple[str, str, str]]:
+    return [
+        (f"{prefix}{i.name} (InputLayer)", format_shape((None, *i.shape)), "0")
+        for i in summary.architecture.inputs
+    ]
+
+
+def _nested_cells(summary: Summary, level: int, links: bool) -> list[tuple[str, ...]]:
+    """A block's own rows as Keras' ``summary(expand_nested=True)`` prints them: indented
+    under the block, a functional block's inputs first, no connections (they are inside)."""
+    prefix = "   " * level + "└ "
+    rows = [] if summary.architecture.is_stack else _input_cells(summary, prefix)
+    for row in summary.layers:
+        rows.append(
+            (
+                f"{prefix}{row.name} ({row.type})",
+                format_shape(row.output_shape),
+                format_count(row.params),
+            )
+        )
+        if row.block is not None:
+            rows += _nested_cells(row.block, level + 1, False)
+    return [(*cells, "-") if links else cells for cells in rows]
+
+
+def _chain(summary: Summary) -> bool:
+    """Each layer takes one thing, which nothing else takes: Keras prints such a functional
+    model "sequential-like", without its "Connected to" column."""
+    taken = [source for row in summary.layers for source in row.inputs]
+    return (
+        len(summary.architecture.inputs) == 1
+        and all(len(row.inputs) <= 1 for row in summary.layers)
+        and len(taken) == len(set(taken))
+    )
+
+
+def format_summary(summary: Summary, unicode: bool = True, expand_nested: bool = False) -> str:
+    """The summary as a Keras-style table, followed by totals and any problems; with
+    ``expand_nested``, each block's layers are listed under it, as Keras does."""
     box = _UNICODE if unicode else _ASCII
     arch = summary.architecture
-    rows = [
-        (f"{row.name} ({row.type})", format_shape(row.output_shape), format_count(row.params))
-        for row in summary.layers
-    ]
+    # As Keras prints a functional model: its inputs, and the links unless it is a chain.
+    links = not arch.is_stack and not _chain(summary)
+    rows = [] if arch.is_stack else _input_cells(summary)
+    rows = [(*cells, "-") for cells in rows] if links else rows
+    for row in summary.layers:
+        cells = (
+            f"{row.name} ({row.type})",
+            format_shape(row.output_shape),
+            format_count(row.params),
+        )
+        if links:
+            cells = (*cells, ", ".join(f"{source}[0][0]" for source in row.inputs))
+        rows.append(cells)
+        if expand_nested and row.block is not None:
+            rows += _nested_cells(row.block, 1, links)
     heads = ("Layer (type)", "Output Shape", "Param #")
     minimum = _MIN_WIDTHS
-    if not arch.is_stack:  # as Keras prints a functional model: its inputs, and the links
-        inputs = [
-            (f"{i.name} (InputLayer)", format_shape((None, *i.shape)), "0", "-")
-            for i in arch.inputs
-        ]
-        rows = inputs + [
-            (*cells, ", ".join(f"{source}[0][0]" for source in row.inputs))
-            for cells, row in zip(rows, summary.layers, strict=True)
-        ]
+    if links:
         heads, minimum = (*heads, "Connected to"), (*_MIN_WIDTHS, 17)
     widths = [max([w, *(len(r[i]) for r in rows)]) for i, w in enumerate(minimum)]
     out = [f'Model: "{arch.name}"', _line(box["top"], widths)]

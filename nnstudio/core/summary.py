@@ -17,7 +17,7 @@ from nnstudio.core.formatting import format_shape, readable_bytes
 from nnstudio.core.graph import resolve
 from nnstudio.core.params import MAX_SIZE, FloatParam, Param
 from nnstudio.core.repairs import image_repair, merge_fixes
-from nnstudio.core.shapes import SHAPE_PRESERVING, ShapeError, infer, infer_merge
+from nnstudio.core.shapes import SHAPE_PRESERVING, Inference, ShapeError, infer, infer_merge
 
 #: Weights are float32.
 BYTES_PER_WEIGHT = 4
@@ -69,6 +69,8 @@ class LayerSummary:
     problems: tuple[Problem, ...] = ()
     #: The names of what the layer takes (layers or model inputs): "Connected to".
     inputs: tuple[str, ...] = ()
+    #: A model used as a layer: the summary of its own layers (Keras' ``expand_nested``).
+    block: Summary | None = None
 
     @property
     def type(self) -> str:
@@ -103,6 +105,7 @@ class LayerSummary:
             "non_trainable_params": self.non_trainable_params,
             "macs": self.macs,
             "inputs": list(self.inputs),
+            **({"layers": [row.to_dict() for row in self.block.layers]} if self.block else {}),
         }
 
 
@@ -361,6 +364,60 @@ class _Reused:
     trainable: int
     non_trainable: int
     macs: int | None
+    block: Summary | None = None
+
+
+@dataclass(frozen=True)
+class _BlockInference(Inference):
+    """A model used as a layer: its output and counts are its own summary's."""
+
+    block: Summary | None = None
+
+
+def _block_inference(i: int, layer: LayerConfig, shape: Shape) -> _BlockInference:
+    """What Keras finds calling a nested model on ``shape``: its input must be compatible
+    (sizes the block leaves open take the given ones), and its layers' counts add up."""
+    block = layer.block
+    assert block is not None
+    if block.more_inputs or len(block.outputs) > 1:
+        raise ShapeError(
+            f"This {layer.type} block takes {len(block.inputs)} inputs and gives "
+            f"{max(1, len(block.outputs))} outputs; nnstudio's blocks take one input and give "
+            "one output."
+        )
+    declared, given = block.input_shape, shape[1:]
+    fits = len(declared) == len(given) and all(
+        d is None or g is None or d == g for d, g in zip(declared, given, strict=True)
+    )
+    if not fits:
+        fixed = layer.with_block(block.replace(input_shape=given))
+        raise ShapeError(
+            f"The {layer.type} block was made for inputs of shape "
+            f"{format_shape((None, *declared))}; received {format_shape(shape)}, as Keras "
+            "would refuse it.",
+            fix=Fix(f"Make the block take {format_shape(shape)}", ReplaceLayer(i, fixed)),
+        )
+    merged = tuple(g if d is None else d for d, g in zip(declared, given, strict=True))
+    # Its rows as Keras shows them expanded (on the block's own input, sizes left open); its
+    # output and multiply-adds on what it is called on.
+    inner = summarize(block)
+    called = inner if merged == declared else summarize(block.replace(input_shape=merged))
+    if not called.ok:
+        problem = called.errors[0]
+        where = "its input" if problem.layer is None else called.layers[problem.layer].name
+        fix = None
+        if problem.fix is not None:
+            repaired = layer.with_block(problem.fix.apply(block))
+            fix = Fix(f"{problem.fix.description} (inside the block)", ReplaceLayer(i, repaired))
+        raise ShapeError(f"Inside the block, {where}: {problem.message}", fix=fix)
+    assert called.output_shape is not None
+    return _BlockInference(
+        called.output_shape,
+        called.trainable_params or 0,
+        called.non_trainable_params or 0,
+        called.macs,
+        block=inner,
+    )
 
 
 def _reusable(previous: Summary | None) -> dict[int, tuple]:
@@ -431,7 +488,9 @@ def _layer_inference(arch, names, i, layer, sources, shapes, stack_shapes, repai
         same = layer.type in SHAPE_PRESERVING and len(shapes) == 1
         return (shapes[0] if same else None), None, problems
     try:
-        if layer.spec.merge:
+        if layer.block is not None:
+            inference = _block_inference(i, layer, shapes[0])
+        elif layer.spec.merge:
             inference = infer_merge(i, layer, shapes)
         else:
             inference = infer(i, layer, shapes[0])
@@ -483,7 +542,7 @@ def _summarize(arch: Architecture, repair: bool, previous: Summary | None = None
             and i not in name_problems
         ):
             row = before[4]
-            reused = _Reused(row.trainable_params, row.non_trainable_params, row.macs)
+            reused = _Reused(row.trainable_params, row.non_trainable_params, row.macs, row.block)
             shape, inference, problems = row.output_shape, reused, []
         elif arity is not None:
             shape, inference, problems = None, None, [*_param_problems(i, layer), arity]
@@ -508,6 +567,7 @@ def _summarize(arch: Architecture, repair: bool, previous: Summary | None = None
                 macs=None if inference is None else inference.macs,
                 problems=(*name_problems.get(i, ()), *problems),
                 inputs=graph.inbound[i],
+                block=getattr(inference, "block", None),
             )
         )
     # Without layers, the model gives its input as it is.

@@ -221,3 +221,22 @@ def test_a_graph_is_summarised_as_keras_prints_a_functional_model(capsys, tmp_pa
     status, out, _ = run(capsys, "summary", "--json", str(path))
     (result,) = json.loads(out)
     assert result["layers"][2]["inputs"] == ["a", "b"]
+
+
+def test_expand_nested_lists_a_blocks_layers_under_it(capsys, tmp_path):
+    from tests.core.test_nested_models import nested
+
+    path = tmp_path / "nested.json"
+    path.write_text(json.dumps(nested().to_dict()))
+    status, folded, _ = run(capsys, "summary", str(path))
+    assert status == 0
+    assert "stem (Sequential)" in folded
+    assert "stem_conv" not in folded
+    status, out, _ = run(capsys, "summary", "--expand-nested", str(path))
+    lines = [line for line in out.splitlines() if "└" in line and "(" in line]
+    assert [line.split("│")[1].strip() for line in lines] == [
+        "└ stem_conv (Conv2D)",
+        "└ deeper (Sequential)",
+        "└ deep_conv (Conv2D)",
+    ]
+    assert "      └ deep_conv (Conv2D)" in out  # a block in a block, one level further in

@@ -33,6 +33,8 @@ APPLICATIONS = [
     ("DenseNet121", (64, 64, 3)),
     ("Xception", (71, 71, 3)),
     ("VGG16", (32, 32, 3)),
+    # Sequential models inside: the stem and the downsampling blocks.
+    ("ConvNeXtTiny", (32, 32, 3)),
 ]
 
 
@@ -54,6 +56,10 @@ def assert_same_as_keras(arch, model):
             sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights),
         )
         assert (row.trainable_params, row.non_trainable_params) == counts, row.name
+        if row.block is not None:  # a model used as a layer: its own layers too
+            assert [r.name for r in row.block.layers] == [
+                lay.name for lay in layer.layers if type(lay).__name__ != "InputLayer"
+            ]
     assert summary.total_params == model.count_params()
 
 
