@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio import __version__
+from nnstudio.core.architecture import Architecture
 from nnstudio.core.articles import compare
-from nnstudio.core.edits import RemoveLayer
+from nnstudio.core.edits import Fix, RemoveLayer
 from nnstudio.core.errors import NnstudioError
 from nnstudio.core.formatting import counted
 from nnstudio.core.graph_edits import copied_layers
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         for view in (self.stack.view, self.stack.canvas):
             view.rows_selected.connect(self.inspector.show_rows)
             view.rows_selected.connect(self._update_actions)
+            view.rows_selected.connect(self.summary.show_rows)
         self.stack.canvas.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.layer_palette.layer_requested.connect(self.add_layer)
         self.summary.layer_activated.connect(lambda row: self.select_rows([row]))
@@ -507,16 +509,45 @@ class MainWindow(QMainWindow):
         row = self.editor.insert_layer(type_name, index)
         self.select_rows([row])
 
-    def apply_fix(self, fix) -> None:
+    def apply_fix(self, fix: Fix) -> None:
         """Apply a proposed fix, then show the layer it touched."""
+        before = self.editor.architecture
+        problem_layer = self._problem_layer(fix)
         self.editor.apply_fix(fix)
         index = getattr(fix.edit, "index", getattr(fix.edit, "target", None))
         if isinstance(fix.edit, RemoveLayer):
             index = max(0, index - 1)
-        layers = len(self.editor.architecture.layers)
-        self.select_rows([index] if index is not None and index < layers else [])
+        if index is None:  # a batch of edits (a projection on a graph's branch): compare
+            rows = self._touched_rows(before, problem_layer)
+        else:
+            rows = [index] if index < len(self.editor.architecture.layers) else []
+        self.select_rows(rows)
         self.stack.layers_view.setFocus()
         self.statusBar().showMessage(f"Fixed: {fix.description} (Ctrl+Z to undo)", 8000)
+
+    def _problem_layer(self, fix: Fix) -> str | None:
+        """The name of the layer whose problem ``fix`` repairs (else the selected one's)."""
+        names = self.editor.architecture.layer_names()
+        problem = next((p for p in self.editor.summary.problems if fix in p.fixes), None)
+        if problem is not None and problem.layer is not None:
+            return names[problem.layer]
+        rows = self.stack.layers_view.selected_rows()
+        return names[rows[0]] if rows else None
+
+    def _touched_rows(self, before: Architecture, problem_layer: str | None) -> list[int]:
+        """What an edit without one index did, by name: the layer it added, else the one it
+        changed, else the layer the problem was on (so the inspector shows the result)."""
+        after = self.editor.architecture
+        names = after.layer_names()
+        old = dict(zip(before.layer_names(), before.layers, strict=True))
+        added = [i for i, name in enumerate(names) if name not in old]
+        if added:
+            return added[:1]
+        layers = zip(names, after.layers, strict=True)
+        changed = [i for i, (name, layer) in enumerate(layers) if old[name] != layer]
+        if changed:
+            return changed[:1]
+        return [names.index(problem_layer)] if problem_layer in names else []
 
     def delete_selected(self) -> None:
         rows = self.stack.layers_view.selected_rows()

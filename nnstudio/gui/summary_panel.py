@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -41,6 +41,7 @@ class SummaryPanel(QWidget):
         # Widths from the font, not from the contents: measuring every row on every edit
         # would cost more than the rest of the edit.
         header = self.table.horizontalHeader()
+        header.setHighlightSections(False)  # a selected row is not a column to point out
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
@@ -102,5 +103,37 @@ class SummaryPanel(QWidget):
         self.problems.setVisible(bool(problems))
         self.problems.show_problems(problems)
 
+    def show_rows(self, rows: list[int]) -> None:
+        """Select the rows the stack or the canvas selected, so that the table and the cards
+        select together. The table's own signals are blocked meanwhile: the selection came
+        from the view and is not to be sent back to it."""
+        model = self.table.model()
+        count, last = model.rowCount(), model.columnCount() - 1
+        selection = QItemSelection()
+        for first, end in _runs([row for row in rows if 0 <= row < count]):
+            selection.select(model.index(first, 0), model.index(end, last))
+        flags = QItemSelectionModel.SelectionFlag
+        with QSignalBlocker(self.table):
+            self.table.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
+            if not selection.isEmpty():
+                current = model.index(selection.last().bottom(), 0)
+                self.table.selectionModel().setCurrentIndex(current, flags.NoUpdate)
+                self.table.scrollTo(current)
+
+    def selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedIndexes()})
+
     def problem_rows(self) -> list[ProblemRow]:
         return self.problems.rows
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive ones: one selection range per run,
+    so that a rubber band over ResNet50's cards is a handful of ranges, not 177."""
+    runs: list[tuple[int, int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

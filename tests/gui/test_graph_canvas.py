@@ -24,6 +24,12 @@ def view_point(canvas, scene_point):
     return canvas.mapFromScene(scene_point)
 
 
+def click_card(qtbot, canvas, name, modifier=Qt.KeyboardModifier.NoModifier):
+    centre = canvas.nodes[name].sceneBoundingRect().center()
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, modifier,
+                     view_point(canvas, centre))  # fmt: skip
+
+
 def test_a_graph_opens_on_the_canvas_and_a_chain_on_the_stack(window, answers, tmp_path):
     canvas = open_graph(window, answers, tmp_path)
     assert window.stack.views.currentWidget() is canvas
@@ -38,9 +44,7 @@ def test_a_graph_opens_on_the_canvas_and_a_chain_on_the_stack(window, answers, t
 def test_selecting_a_card_shows_its_layer_in_the_inspector(window, answers, tmp_path, qtbot):
     canvas = open_graph(window, answers, tmp_path)
     canvas.resize(900, 700)
-    node = canvas.nodes["b"]
-    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view_point(canvas, node.sceneBoundingRect().center()))  # fmt: skip
+    click_card(qtbot, canvas, "b")
     assert canvas.selected_rows() == [1]
     assert window.inspector.title.text() == "Conv2D"
     window.select_rows([2])
