@@ -14,7 +14,8 @@ The canvas offers what the stack view does (``rows_selected``, ``select_rows``,
 - Right-click a connection to delete it; Del deletes the selected cards (the gap closes).
 - Drag cards to place them (kept in the project); Ctrl+Shift+A (or the canvas's context menu)
   arranges them automatically again.
-- Ctrl+wheel zooms, Ctrl+0 fits the model in view, dragging with the middle button pans.
+- Ctrl+wheel zooms, Ctrl+0 fits the model in view, dragging with the middle button pans; a
+  graph larger than the view has an overview in the corner (gui/graph_overview.py).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ from nnstudio.core.graph import resolve
 from nnstudio.core.layout import layered_layout
 from nnstudio.gui import theme
 from nnstudio.gui.editor import Editor
-from nnstudio.gui.layer_model import LAYER_TYPE_MIME, LayerModel
+from nnstudio.gui.graph_overview import GraphOverview
+from nnstudio.gui.layer_model import LAYER_TYPE_MIME, GroupRole, LayerModel, SeverityRole
 from nnstudio.gui.stack_view import LayerCardDelegate
 
 NODE_WIDTH = 290
@@ -55,6 +57,9 @@ ROW_GAP = 34
 PORT_RADIUS = 5
 #: Fitting a model in view zooms out no further: the cards stay readable.
 MIN_FIT_SCALE = 0.7
+#: Below this scale a card's text is too small to read: it is painted as a block of its group's
+#: colour instead (in the overview, or on a canvas zoomed far out), at a fraction of the cost.
+DETAIL_SCALE = 0.3
 
 
 class NodeItem(QGraphicsItem):
@@ -90,6 +95,9 @@ class NodeItem(QGraphicsItem):
         return QLineF(scene_pos, self.output_port()).length() <= PORT_RADIUS * 2.2
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < DETAIL_SCALE:
+            self._paint_block(painter)
+            return
         view_option = QStyleOptionViewItem()
         view_option.rect = self.card_rect().toRect()
         view_option.palette = self.canvas.palette()
@@ -106,6 +114,26 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(self.canvas.palette().color(QPalette.ColorRole.Base))
         port = QPointF(NODE_WIDTH / 2, self.height + PORT_RADIUS)
         painter.drawEllipse(port, PORT_RADIUS, PORT_RADIUS)
+
+    def _paint_block(self, painter: QPainter) -> None:
+        """The card seen from afar: its colour (selected, error or warning, else its group's)."""
+        palette = self.canvas.palette()
+        block = self.card_rect().adjusted(0, 2, 0, -2)
+        if self.isSelected():  # outlined too: the highlight may be a group's colour
+            pen = QPen(palette.color(QPalette.ColorRole.Text), 2)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRect(block)
+            return
+        if self.row is None:
+            color = theme.muted_text(palette)
+        else:
+            index = self.canvas.layer_model.index(self.row, 0)
+            color = theme.severity_color(index.data(SeverityRole)) or theme.group_color(
+                index.data(GroupRole)
+            )
+        painter.fillRect(block, color)
 
     def _paint_input(self, painter: QPainter, option: QStyleOptionViewItem) -> None:
         palette = option.palette
@@ -218,6 +246,7 @@ class GraphCanvas(QGraphicsView):
         self.setAcceptDrops(True)
         self.setAccessibleName("Model graph")
         self.scene().selectionChanged.connect(self._on_selection_changed)
+        self.overview = GraphOverview(self)
         QShortcut(QKeySequence("Ctrl+0"), self, self.fit)
         QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.arrange)
         self._pressed_at: dict[str, QPointF] = {}
@@ -243,11 +272,13 @@ class GraphCanvas(QGraphicsView):
         if arch.is_stack and not self.isVisible():
             if self.nodes:
                 self._clear()
+                self.overview.hide()
             return  # the stack view shows it
         graph = resolve(arch)
         structure = (graph.names, graph.inbound, tuple(arch.inputs), self.font().key())
         if structure == self._structure and self.nodes:
             self.viewport().update()
+            self.overview.invalidate()  # a card's colour may have changed (an error)
             return
         self.rebuild()
 
@@ -255,6 +286,7 @@ class GraphCanvas(QGraphicsView):
         """Draw the current architecture again, keeping the selection (by name)."""
         if not self.isVisible() and self.editor.architecture.is_stack:
             self._clear()
+            self.overview.hide()
             return
         arch = self.editor.architecture
         graph = resolve(arch)
@@ -300,10 +332,16 @@ class GraphCanvas(QGraphicsView):
         if self._fitted_for is not arch.name:  # a newly opened model: show it whole
             self._fitted_for = arch.name
             self.fit()
+        self.overview.invalidate()
+        self.overview.update_visibility()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.fit()  # now that the view has its size
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.overview.update_visibility()  # in its corner, if the graph no longer fits
 
     def _clear(self) -> None:
         self._structure = None
@@ -356,6 +394,7 @@ class GraphCanvas(QGraphicsView):
 
     def _on_selection_changed(self) -> None:
         self.rows_selected.emit(self.selected_rows())
+        self.overview.invalidate()
 
     def find(self, text: str, after_selection: bool = False) -> bool:
         """Select the first layer whose name contains ``text`` (ignoring case; the next one
@@ -449,6 +488,7 @@ class GraphCanvas(QGraphicsView):
         for edge in self.edges:
             if edge.source is node or edge.target is node:
                 edge.update_path()
+        self.overview.invalidate()
 
     def arrange(self) -> None:
         """Forget where the person put the cards: the automatic layout again (undoable)."""
@@ -466,20 +506,24 @@ class GraphCanvas(QGraphicsView):
         super().wheelEvent(event)
 
     def contextMenuEvent(self, event) -> None:
-        edge = self._edge_at(event.pos())
+        self.context_menu(event.pos()).exec(event.globalPos())
+
+    def context_menu(self, view_pos) -> QMenu:
+        """The menu for what is under ``view_pos``: a connection's Delete, or the canvas' own
+        Arrange and Fit."""
         menu = QMenu(self)
+        edge = self._edge_at(view_pos)
         if edge is None:
             arrange = menu.addAction("Arrange Automatically (Ctrl+Shift+A)", self.arrange)
             arrange.setEnabled(bool(self.editor.positions))
             menu.addAction("Fit in View (Ctrl+0)", self.fit)
-            menu.exec(event.globalPos())
-            return
+            return menu
         source, target = edge.source.name, edge.target.name
         menu.addAction(
             f"Delete connection {source} → {target}",
             lambda: self._try(self.editor.disconnect_layers, source, target),
         )
-        menu.exec(event.globalPos())
+        return menu
 
     # Edits -------------------------------------------------------------------------------
 
