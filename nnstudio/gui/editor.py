@@ -246,6 +246,14 @@ class Editor(QObject):
         self._push_graph(new, f"Paste {what}")
         return rows
 
+    def ungroup_block(self, row: int) -> list[int]:
+        """Replace the block (a model used as a layer) at ``row`` by its own layers, to edit
+        them one by one; their rows."""
+        name = self.summary.layers[row].name
+        new, rows = graph_edits.ungroup(self.architecture, name)
+        self._push_graph(new, f"Ungroup {name}")
+        return rows
+
     def connect_layers(self, source: str, target: str) -> None:
         """``target`` takes ``source`` (one more input of a merge; instead, for others)."""
         new = graph_edits.connect(self.architecture, source, target)

@@ -509,9 +509,19 @@ class GraphCanvas(QGraphicsView):
         self.context_menu(event.pos()).exec(event.globalPos())
 
     def context_menu(self, view_pos) -> QMenu:
-        """The menu for what is under ``view_pos``: a connection's Delete, or the canvas' own
-        Arrange and Fit."""
+        """The menu for what is under ``view_pos``: a block's Ungroup, a connection's Delete,
+        or the canvas' own Arrange and Fit."""
         menu = QMenu(self)
+        node = self._node_at(view_pos)
+        if node is not None and node.row is not None:
+            layer = self.editor.architecture.layers[node.row]
+            if layer.block is not None:
+                row = node.row
+                menu.addAction(
+                    f"Ungroup {layer.name} into the model",
+                    lambda: self.select_rows(self._try(self.editor.ungroup_block, row) or [row]),
+                )
+                menu.addSeparator()
         edge = self._edge_at(view_pos)
         if edge is None:
             arrange = menu.addAction("Arrange Automatically (Ctrl+Shift+A)", self.arrange)

@@ -23,6 +23,7 @@ from nnstudio.core.architecture import LayerConfig
 from nnstudio.core.catalogue import CATALOGUE
 from nnstudio.core.summary import ERROR, Problem, Summary, valid_layer_name
 from nnstudio.gui import theme
+from nnstudio.gui.block_view import BlockTree
 from nnstudio.gui.editor import Editor
 from nnstudio.gui.param_editors import ParamEditor, editor_for
 from nnstudio.gui.widgets import ValidatedLineEdit
@@ -108,6 +109,8 @@ class ProblemList(QScrollArea):
     layer_activated = Signal(int)
     #: A fix button was clicked.
     fix_requested = Signal(object)
+    #: "Ungroup" was clicked for the block at this row.
+    ungroup_requested = Signal(int)
 
     def __init__(self, show_layer: bool, parent=None) -> None:
         super().__init__(parent)
@@ -142,6 +145,8 @@ class Inspector(QWidget):
 
     #: A fix button was clicked.
     fix_requested = Signal(object)
+    #: "Ungroup" was clicked for the block at this row.
+    ungroup_requested = Signal(int)
 
     def __init__(self, editor: Editor, parent=None) -> None:
         super().__init__(parent)
@@ -176,6 +181,14 @@ class Inspector(QWidget):
             "back to Keras as they were when the model is built or exported; setting the same "
             "parameter above replaces them."
         )
+        self.block_title = QLabel("<b>Inside this block</b>")
+        self.block_tree = BlockTree()
+        self.ungroup_button = QPushButton("Ungroup into the model")
+        self.ungroup_button.setToolTip(
+            "Replace this block by its own layers, connected as they are inside it, so that "
+            "you can edit them one by one (Ctrl+Z puts the block back)."
+        )
+        self.ungroup_button.clicked.connect(self._on_ungroup)
         self.help = QLabel()
         self.help.setWordWrap(True)
         self.help.setFrameShape(QFrame.Shape.StyledPanel)
@@ -188,6 +201,9 @@ class Inspector(QWidget):
         column.addWidget(self.about)
         column.addLayout(self.problems_box)
         column.addWidget(self.form_host)
+        column.addWidget(self.block_title)
+        column.addWidget(self.block_tree)
+        column.addWidget(self.ungroup_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.kept)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -253,9 +269,10 @@ class Inspector(QWidget):
             )
             self._set_help("")
             self.kept.hide()
+            self._show_block(None)
             return
         spec = CATALOGUE[layer.type]
-        self.title.setText(layer.type)
+        self.title.setText(f"{layer.type} block" if layer.block is not None else layer.type)
         training = " <i>Active only while training.</i>" if spec.training_only else ""
         self.about.setText(spec.help + training)
         self.name_edit = ValidatedLineEdit(_layer_name)
@@ -302,6 +319,14 @@ class Inspector(QWidget):
                 label.setToolTip(help_)
         self.kept.setText(kept_text(layer.keras))
         self.kept.setVisible(bool(layer.keras))
+        row = rows[self._index] if self._index < len(rows) else None
+        self._show_block(row.block if row is not None and row.layer is layer else None)
+
+    def _show_block(self, block: Summary | None) -> None:
+        """A block's layers, listed under the form, with the button that ungroups it."""
+        for widget in (self.block_title, self.block_tree, self.ungroup_button):
+            widget.setVisible(block is not None)
+        self.block_tree.show_block(block)
 
     def _show_problems(self, summary: Summary) -> None:
         index = self._index
@@ -339,6 +364,10 @@ class Inspector(QWidget):
     def _on_value(self, name: str, value) -> None:
         if self._index is not None:
             self._editor.set_parameter(self._index, name, value, self._session)
+
+    def _on_ungroup(self) -> None:
+        if self._index is not None:
+            self.ungroup_requested.emit(self._index)
 
     def _on_name(self, name: str | None) -> None:
         if self._index is not None:

@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.summary.layer_activated.connect(lambda row: self.select_rows([row]))
         self.summary.fix_requested.connect(self.apply_fix)
         self.inspector.fix_requested.connect(self.apply_fix)
+        self.inspector.ungroup_requested.connect(self.ungroup_block)
         self.editor.modified_changed.connect(self._update_title)
         self.editor.document.summary_changed.connect(self._on_summary)
         self.editor.project_replaced.connect(self._select_first_layer)
@@ -482,6 +483,15 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent files").setEnabled(False)
 
     # Layer commands ----------------------------------------------------------------------
+
+    def ungroup_block(self, row: int) -> None:
+        """Give the block's layers to the model, selected to be edited."""
+        from nnstudio.core.graph_edits import GraphEditError
+
+        try:
+            self.select_rows(self.editor.ungroup_block(row))
+        except GraphEditError as e:
+            self.statusBar().showMessage(f"Cannot ungroup: {e}", 10000)
 
     def select_rows(self, rows: list[int]) -> None:
         self.stack.layers_view.select_rows(rows)

@@ -19,6 +19,7 @@ GROUP_COLORS = {
     "Reshaping": "#B58A62",
     "Augmentation": "#E0609C",
     "Merging": "#5C6BC0",
+    "Models": "#00897B",
 }
 ERROR_COLOR = "#D64545"
 WARNING_COLOR = "#D99A1E"
