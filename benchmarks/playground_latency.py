@@ -30,7 +30,7 @@ from nnstudio.core.inference import Prediction, Predictor
 from nnstudio.core.templates import template
 from nnstudio.gui.app import application
 from nnstudio.gui.background import Threads
-from nnstudio.gui.playground_panel import PlaygroundPanel
+from nnstudio.gui.playground.playground_panel import PlaygroundPanel
 
 TARGET_P95_MS = 10.0
 DIGITS = tuple(str(i) for i in range(10))

@@ -169,7 +169,7 @@ def gui_side(template_id: str, epochs: int) -> dict:
     from training_window import ERRORS, close, training_window, wait_for_signal
 
     from nnstudio.core.summary import summarize
-    from nnstudio.gui import training_controller
+    from nnstudio.gui.training import training_controller
 
     clocked = _Clocked(training_controller._SignalReporter)
     training_controller._SignalReporter = clocked.cls

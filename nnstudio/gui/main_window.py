@@ -29,27 +29,27 @@ from nnstudio.core.templates import templates
 from nnstudio.core.training import plan
 from nnstudio.gui import dialogs, theme
 from nnstudio.gui.background import Threads
-from nnstudio.gui.data_panel import DataPanel
-from nnstudio.gui.data_session import DataSession
-from nnstudio.gui.editor import Editor
-from nnstudio.gui.evaluation_panel import EvaluationPanel
+from nnstudio.gui.data.data_panel import DataPanel
+from nnstudio.gui.data.data_session import DataSession
+from nnstudio.gui.evaluation.evaluation_panel import EvaluationPanel
 from nnstudio.gui.getting_started import GettingStarted
-from nnstudio.gui.inspector import Inspector
-from nnstudio.gui.keras_summary import KerasSummaryDialog
-from nnstudio.gui.layer_clipboard import copy_layers, pasted_layers
-from nnstudio.gui.layer_model import LayerModel
+from nnstudio.gui.model.editor import Editor
+from nnstudio.gui.model.inspector import Inspector
+from nnstudio.gui.model.keras_summary import KerasSummaryDialog
+from nnstudio.gui.model.layer_clipboard import copy_layers, pasted_layers
+from nnstudio.gui.model.layer_model import LayerModel
+from nnstudio.gui.model.palette import Palette
+from nnstudio.gui.model.stack_panel import StackPanel
+from nnstudio.gui.model.summary_panel import SummaryPanel
 from nnstudio.gui.model_files import EXPORT_TIPS, EXPORTS, ModelFiles
-from nnstudio.gui.palette import Palette
-from nnstudio.gui.playground_panel import PlaygroundPanel
+from nnstudio.gui.playground.playground_panel import PlaygroundPanel
 from nnstudio.gui.project_files import ProjectFiles, default_project
-from nnstudio.gui.runs_panel import RunsPanel
+from nnstudio.gui.runs.runs_panel import RunsPanel
 from nnstudio.gui.settings import Settings
-from nnstudio.gui.stack_panel import StackPanel
 from nnstudio.gui.status_bar import MessageBar, MessagesDialog
-from nnstudio.gui.summary_panel import SummaryPanel
-from nnstudio.gui.training_controller import TrainingController
-from nnstudio.gui.training_flow import TrainingFlow
-from nnstudio.gui.training_panel import TrainingPanel
+from nnstudio.gui.training.training_controller import TrainingController
+from nnstudio.gui.training.training_flow import TrainingFlow
+from nnstudio.gui.training.training_panel import TrainingPanel
 
 SHORTCUTS = """
 <table cellspacing=4>

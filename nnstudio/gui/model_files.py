@@ -22,11 +22,11 @@ from nnstudio.core.exporting import (
 from nnstudio.core.formatting import counted
 from nnstudio.gui import dialogs
 from nnstudio.gui.background import Threads
-from nnstudio.gui.data_session import DataSession
-from nnstudio.gui.editor import Editor
-from nnstudio.gui.playground_panel import PlaygroundPanel
+from nnstudio.gui.data.data_session import DataSession
+from nnstudio.gui.model.editor import Editor
+from nnstudio.gui.playground.playground_panel import PlaygroundPanel
 from nnstudio.gui.settings import Settings
-from nnstudio.gui.training_controller import Outcome, TrainingController
+from nnstudio.gui.training.training_controller import Outcome, TrainingController
 
 MODEL_FILTER = "Keras models (*.keras);;All files (*)"
 #: Format -> (menu text, what it is, file filter of the save dialog).

@@ -16,7 +16,7 @@ from nnstudio.core.jsonfile import write_atomic
 from nnstudio.core.project import SUFFIX, Project, empty_project, open_file, save_project
 from nnstudio.core.templates import DEFAULT_TEMPLATE, template
 from nnstudio.gui import dialogs
-from nnstudio.gui.editor import Editor
+from nnstudio.gui.model.editor import Editor
 from nnstudio.gui.settings import Settings
 
 

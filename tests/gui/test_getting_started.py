@@ -4,8 +4,8 @@ in the window itself, ticking each step as it is done."""
 from PySide6.QtCore import Qt
 
 from nnstudio.core.tour import STEPS
-from tests.gui.test_playground_panel import draw, vertical_line
-from tests.gui.training import TRAINING_TIMEOUT, wait_for_dataset
+from tests.gui.playground.test_playground_panel import draw, vertical_line
+from tests.gui.trainings import TRAINING_TIMEOUT, wait_for_dataset
 
 
 def test_new_gives_an_empty_model_and_the_palette_invites_the_first_layer(window, qtbot):

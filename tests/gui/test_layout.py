@@ -7,9 +7,9 @@ from PySide6.QtGui import QFontMetrics
 
 from nnstudio.core.training.evaluation import Evaluation
 from nnstudio.core.training.runs import RunRecord
-from nnstudio.gui.evaluation_panel import CAPTION_KEY
+from nnstudio.gui.evaluation.evaluation_panel import CAPTION_KEY
 from nnstudio.gui.image_grid import ConfusionMatrix
-from tests.gui.training import open_template, train
+from tests.gui.trainings import open_template, train
 
 DIGITS = tuple(str(i) for i in range(10))
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from nnstudio.core.datasets import DatasetSource
-from tests.gui.training import wait_for_dataset
+from tests.gui.trainings import wait_for_dataset
 
 
 def test_a_long_status_message_is_elided_and_whole_in_its_tooltip_and_history(window, qtbot):

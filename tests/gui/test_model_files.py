@@ -7,7 +7,7 @@ import pytest
 
 from nnstudio.core.exporting import FORMATS, load_model, read_info
 from nnstudio.gui.model_files import EXPORTS
-from tests.gui.training import open_template, train
+from tests.gui.trainings import open_template, train
 
 
 def export(window, qtbot, fmt, path):

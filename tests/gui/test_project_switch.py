@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nnstudio.gui.evaluation_panel import UNTRAINED
-from nnstudio.gui.playground_panel import NO_MODEL
-from nnstudio.gui.training_panel import NOT_TRAINED
-from tests.gui.training import TRAINING_TIMEOUT, open_template, train, wait_for_dataset
+from nnstudio.gui.evaluation.evaluation_panel import UNTRAINED
+from nnstudio.gui.playground.playground_panel import NO_MODEL
+from nnstudio.gui.training.training_panel import NOT_TRAINED
+from tests.gui.trainings import TRAINING_TIMEOUT, open_template, train, wait_for_dataset
 
 
 def curve_points(window) -> int:

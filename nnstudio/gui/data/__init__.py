@@ -1,0 +1,1 @@
+"""The Data tab: choosing and loading a dataset, its samples and class balance."""

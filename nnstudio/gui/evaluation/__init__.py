@@ -1,0 +1,1 @@
+"""The Evaluation tab: test figures, the confusion matrix, mistakes and regression plots."""

@@ -1,0 +1,2 @@
+"""The Playground: the trained model answering what the person draws, opens or types, and a
+look inside it."""

@@ -1,0 +1,1 @@
+"""The Runs tab: the project's trainings, overlaid and compared."""
