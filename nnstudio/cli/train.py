@@ -115,9 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _train(project, source, settings, args, say, fail) -> int:
     from nnstudio.cli.progress import LoadingProgress, TerminalProgress
-    from nnstudio.core.datasets import DatasetCancelled, DatasetError, load_dataset, needs_download
-    from nnstudio.core.datasets.downloads import KERAS_SETS
-    from nnstudio.core.formatting import capitalized
+    from nnstudio.core.datasets import DatasetCancelled, DatasetError, load_dataset
     from nnstudio.core.summary import summarize
     from nnstudio.core.training.runner import run_training
     from nnstudio.core.training.tasks import TrainingError
@@ -139,15 +137,7 @@ def _train(project, source, settings, args, say, fail) -> int:
         dataset = load_dataset(source, tuple(architecture.input_shape), loading)
     except (DatasetError, DatasetCancelled) as e:
         loading.done()
-        hint = ""
-        if needs_download(source):
-            sample = KERAS_SETS[source.name].sample_hint
-            hint = (
-                " From the command line: "
-                + (f"--dataset {sample}, or " if sample else "")
-                + "--dataset followed by the path of your copy."
-            )
-        return fail(EXIT_UNREADABLE, f"dataset: {e}{hint}")
+        return fail(EXIT_UNREADABLE, f"dataset: {e}{_download_hint(source)}")
     loading.done()
     say(
         f"Training {architecture.name} ({summary.total_params:,} parameters) on {dataset.name}: "
@@ -181,16 +171,7 @@ def _train(project, source, settings, args, say, fail) -> int:
             + (f" Fix: {fixes}." if fixes else ""),
         )
     result, model = outcome.result, outcome.model
-    say(
-        capitalized(result.message) + f" in {result.duration:.1f} s "
-        f"({result.samples_per_second:,.0f} samples/s), seed {result.seed}."
-    )
-    if result.test:
-        say(
-            "Test "
-            + ", test ".join(f"{k} {v:.4f}" for k, v in result.test.items())
-            + f" ({len(dataset.x_test):,} test samples)"
-        )
+    _say_result(say, result, dataset)
     report = {
         "status": result.status,
         "message": result.message,
@@ -205,13 +186,9 @@ def _train(project, source, settings, args, say, fail) -> int:
         **{f"test_{k}": v for k, v in (result.test or {}).items()},
     }
     if args.out and result.ok:
-        from nnstudio.core.exporting import ExportError, export_model, model_info
-
-        try:  # with its class names inside, for nnstudio predict and File > Open Model
-            info = model_info(architecture, source, settings, dataset)
-            export_model(model, info, "keras", args.out)
-        except ExportError as e:
-            return fail(EXIT_INVALID, f"cannot save the model to {args.out}: {e}", report)
+        error = _save_model(model, architecture, source, settings, dataset, args.out)
+        if error is not None:
+            return fail(EXIT_INVALID, f"cannot save the model to {args.out}: {error}", report)
         say(f"Saved the model to {args.out}")
         report["out"] = str(Path(args.out))
     recorded = _record_in_project(args.model, project, outcome)
@@ -223,6 +200,50 @@ def _train(project, source, settings, args, say, fail) -> int:
     if args.json:
         print(json.dumps(report), flush=True)
     return EXIT_OK
+
+
+def _download_hint(source) -> str:
+    """For a Keras dataset that is not downloaded yet: how to train without it, or ""."""
+    from nnstudio.core.datasets import needs_download
+    from nnstudio.core.datasets.downloads import KERAS_SETS
+
+    if not needs_download(source):
+        return ""
+    sample = KERAS_SETS[source.name].sample_hint
+    return (
+        " From the command line: "
+        + (f"--dataset {sample}, or " if sample else "")
+        + "--dataset followed by the path of your copy."
+    )
+
+
+def _say_result(say, result, dataset) -> None:
+    """How training ended, how fast it went, and the test metrics if there are any."""
+    from nnstudio.core.formatting import capitalized
+
+    say(
+        capitalized(result.message) + f" in {result.duration:.1f} s "
+        f"({result.samples_per_second:,.0f} samples/s), seed {result.seed}."
+    )
+    if result.test:
+        say(
+            "Test "
+            + ", test ".join(f"{k} {v:.4f}" for k, v in result.test.items())
+            + f" ({len(dataset.x_test):,} test samples)"
+        )
+
+
+def _save_model(model, architecture, source, settings, dataset, path: str):
+    """Save the trained model as a .keras file, with its class names inside for nnstudio
+    predict and File > Open Model: the ExportError if it could not be saved, else None."""
+    from nnstudio.core.exporting import ExportError, export_model, model_info
+
+    try:
+        info = model_info(architecture, source, settings, dataset)
+        export_model(model, info, "keras", path)
+    except ExportError as e:
+        return e
+    return None
 
 
 def _record_in_project(path: str, project, outcome) -> str:

@@ -499,6 +499,19 @@ def _parse_inputs(raw: Any) -> tuple[ModelInput, ...]:
     return tuple(out)
 
 
+def _model_inputs(doc: Mapping[str, Any]) -> tuple[Shape, str, list[ModelInput]]:
+    """The first input's shape and name, and the other inputs: from "inputs" (named) or
+    "input_shape" (one input, unnamed)."""
+    if "inputs" in doc and "input_shape" in doc:
+        raise _fail('give either "input_shape" (one input) or "inputs" (named), not both')
+    if "inputs" in doc:
+        first, *more = _parse_inputs(doc["inputs"])
+        return first.shape, first.name, more
+    if "input_shape" in doc:
+        return _parse_input_shape(doc["input_shape"]), "", []
+    raise _fail('the architecture has no "input_shape" (or "inputs")')
+
+
 def architecture_from_dict(doc: Any) -> Architecture:
     """Validate a JSON document and return its architecture (ArchitectureFormatError if not)."""
     if not isinstance(doc, Mapping):
@@ -520,15 +533,7 @@ def architecture_from_dict(doc: Any) -> Architecture:
     for key, value in (("name", name), ("description", description)):
         if not isinstance(value, str):
             raise _fail(f"{key} must be a string; received {show(value)}")
-    if "inputs" in doc and "input_shape" in doc:
-        raise _fail('give either "input_shape" (one input) or "inputs" (named), not both')
-    if "inputs" in doc:
-        first, *more = _parse_inputs(doc["inputs"])
-        input_shape, input_name = first.shape, first.name
-    elif "input_shape" in doc:
-        input_shape, input_name, more = _parse_input_shape(doc["input_shape"]), "", []
-    else:
-        raise _fail('the architecture has no "input_shape" (or "inputs")')
+    input_shape, input_name, more = _model_inputs(doc)
     layers = doc["layers"]
     if not isinstance(layers, list | tuple):
         raise _fail(f"layers must be a list of layer objects; received {show(layers)}")

@@ -284,17 +284,7 @@ def project_from_dict(
         records = tuple(run_from_dict(r) for r in runs)
     except (NnstudioError, DatasetError) as e:
         raise ProjectFormatError(str(e)) from None
-    trained = None
-    info = doc.get("weights")
-    if info is not None:
-        if not isinstance(info, dict) or not isinstance(info.get("fingerprint"), str):
-            raise ProjectFormatError("weights must name their file, fingerprint and epochs")
-        if weights is None:
-            raise ProjectFormatError(f"the project names trained weights but has no {WEIGHTS_FILE}")
-        names = info.get("class_names", [])
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ProjectFormatError("the weights' class_names must be a list of names")
-        trained = Weights(weights, info["fingerprint"], int(info.get("epochs", 0)), tuple(names))
+    trained = _trained_weights(doc.get("weights"), weights)
     template = doc.get("template")
     if template is not None and not isinstance(template, str):
         raise ProjectFormatError(f"template must be a template's id; received {show(template)}")
@@ -302,6 +292,21 @@ def project_from_dict(
     images = _playground_images(doc.get("playground"), members or {}, where)
     positions = _positions(doc.get("canvas"))
     return Project(architecture, dataset, training, records, trained, template, images, positions)
+
+
+def _trained_weights(info: Any, data: bytes | None) -> Weights | None:
+    """The trained weights project.json describes (``info``), with the weights file's
+    content; None for a project that was never trained."""
+    if info is None:
+        return None
+    if not isinstance(info, dict) or not isinstance(info.get("fingerprint"), str):
+        raise ProjectFormatError("weights must name their file, fingerprint and epochs")
+    if data is None:
+        raise ProjectFormatError(f"the project names trained weights but has no {WEIGHTS_FILE}")
+    names = info.get("class_names", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ProjectFormatError("the weights' class_names must be a list of names")
+    return Weights(data, info["fingerprint"], int(info.get("epochs", 0)), tuple(names))
 
 
 def _positions(doc: Any) -> dict[str, tuple[float, float]]:

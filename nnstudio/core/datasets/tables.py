@@ -56,6 +56,28 @@ def _nothing_readable(path: Path, what: str, bad: list[str], layout: str = "") -
     return f"{path.name}: no {what}: {rows} unreadable. The first, {bad[0]}{expected}"
 
 
+def _fer_row(row: dict) -> tuple[np.ndarray, int]:
+    """One FER2013 row's pixel values and emotion; ValueError (or the error of a missing
+    cell) saying why the row cannot be used."""
+    emotion = (row["emotion"] or "").strip()
+    if not emotion.isdigit():
+        raise ValueError(f"emotion {emotion!r} is not a number from 0 to 6")
+    label = int(emotion)
+    pixels = np.array(row["pixels"].split(), dtype=np.int64)
+    if not 0 <= label < len(EMOTIONS):
+        raise ValueError(f"emotion {label} is not in 0-6")
+    if pixels.size != FER_SIDE * FER_SIDE:
+        raise ValueError(
+            f"{pixels.size:,} pixel values where a 48×48 face has 2,304"
+            + (f" (images of {_side(pixels.size)}?)" if _side(pixels.size) else "")
+        )
+    if pixels.min() < 0 or pixels.max() > 255:
+        raise ValueError(
+            f"pixel values from {pixels.min()} to {pixels.max()}; they must be in 0-255"
+        )
+    return pixels, label
+
+
 def fer_csv_dataset(source: DatasetSource, progress: Progress, cancelled: Cancelled) -> Dataset:
     """FER2013's CSV: a 48×48 face per row as 2,304 space-separated pixel values."""
     path = Path(source.path or "")
@@ -69,22 +91,7 @@ def fer_csv_dataset(source: DatasetSource, progress: Progress, cancelled: Cancel
     bad: list[str] = []
     for line, row in _rows(path, progress, cancelled, "FER2013"):
         try:
-            emotion = (row["emotion"] or "").strip()
-            if not emotion.isdigit():
-                raise ValueError(f"emotion {emotion!r} is not a number from 0 to 6")
-            label = int(emotion)
-            pixels = np.array(row["pixels"].split(), dtype=np.int64)
-            if not 0 <= label < len(EMOTIONS):
-                raise ValueError(f"emotion {label} is not in 0-6")
-            if pixels.size != FER_SIDE * FER_SIDE:
-                raise ValueError(
-                    f"{pixels.size:,} pixel values where a 48×48 face has 2,304"
-                    + (f" (images of {_side(pixels.size)}?)" if _side(pixels.size) else "")
-                )
-            if pixels.min() < 0 or pixels.max() > 255:
-                raise ValueError(
-                    f"pixel values from {pixels.min()} to {pixels.max()}; they must be in 0-255"
-                )
+            pixels, label = _fer_row(row)
         except (ValueError, TypeError, AttributeError) as e:
             bad.append(f"line {line}: {e}")
             continue

@@ -280,6 +280,43 @@ def seeded_model(architecture, seed: int):
     return build_model(architecture)
 
 
+def _compile_for_run(
+    model, settings: TrainingSettings, plan: Plan, initial_epoch: int, reporter: Reporter
+) -> None:
+    """Compile a new run's model; a continued run keeps its optimizer's state unless the
+    optimizer, learning rate or loss changed, which then apply from here on (the optimizer
+    starts afresh; the weights are kept)."""
+    compiled = getattr(model, "optimizer", None) is not None
+    if not compiled or initial_epoch == 0:
+        compile_model(model, settings, plan)
+    elif _COMPILED.get(model) != _compiled_with(settings, plan):
+        compile_model(model, settings, plan)
+        reporter.message(
+            f"The optimizer or loss changed: continuing with {settings.optimizer} at learning "
+            f"rate {settings.effective_learning_rate:g} from the current weights (the "
+            "optimizer's own state starts afresh)."
+        )
+
+
+def _sample_weights(dataset: Dataset, settings: TrainingSettings, plan: Plan, y_train):
+    """Each training sample's class weight, where class weights are asked for and the
+    targets are classes; else None."""
+    if not settings.class_weights or plan.targets == "value":
+        return None
+    table = dataset.class_weights()
+    return np.array([table[int(c)] for c in y_train], dtype=np.float32)
+
+
+def _augmenter(keras, settings: TrainingSettings, x_train, seed: int, reporter: Reporter):
+    """The model that changes training images at random, or None: without augmentation, or
+    for samples that are not images (which the reporter is told)."""
+    if settings.augmentation.active and x_train.ndim == 4:
+        return augmentation_model(keras, settings.augmentation, seed)
+    if settings.augmentation.active:
+        reporter.message("Augmentation applies to images only; this dataset has none.")
+    return None
+
+
 def train(
     model,
     dataset: Dataset,
@@ -296,28 +333,10 @@ def train(
     control = control or TrainingControl()
     seed = settings.seed if settings.seed is not None else new_seed()
     keras.utils.set_random_seed(seed)
-    compiled = getattr(model, "optimizer", None) is not None
-    if not compiled or initial_epoch == 0:
-        compile_model(model, settings, plan)
-    elif _COMPILED.get(model) != _compiled_with(settings, plan):
-        # Continuing with another optimizer, learning rate or loss: they apply from here on
-        # (the optimizer starts afresh; the weights are kept).
-        compile_model(model, settings, plan)
-        reporter.message(
-            f"The optimizer or loss changed: continuing with {settings.optimizer} at learning "
-            f"rate {settings.effective_learning_rate:g} from the current weights (the "
-            "optimizer's own state starts afresh)."
-        )
+    _compile_for_run(model, settings, plan, initial_epoch, reporter)
     parts = split(dataset, settings)
-    weights = None
-    if settings.class_weights and plan.targets != "value":
-        table = dataset.class_weights()
-        weights = np.array([table[int(c)] for c in parts.y_train], dtype=np.float32)
-    augment = None
-    if settings.augmentation.active and parts.x_train.ndim == 4:
-        augment = augmentation_model(keras, settings.augmentation, seed)
-    elif settings.augmentation.active:
-        reporter.message("Augmentation applies to images only; this dataset has none.")
+    weights = _sample_weights(dataset, settings, plan, parts.y_train)
+    augment = _augmenter(keras, settings, parts.x_train, seed, reporter)
     train_data = tf_dataset(
         parts.x_train,
         parts.y_train,

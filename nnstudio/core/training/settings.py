@@ -106,6 +106,15 @@ class TrainingSettings:
 
     def problems(self) -> list[str]:
         """What is wrong with these values (empty when they can be used)."""
+        return [
+            *self._optimizer_problems(),
+            *self._schedule_problems(),
+            *self._callback_problems(),
+            *_augmentation_problems(self.augmentation),
+        ]
+
+    def _optimizer_problems(self) -> list[str]:
+        """The optimizer, the loss and the step sizes."""
         out = []
         if self.optimizer not in OPTIMIZERS:
             out.append(
@@ -117,6 +126,11 @@ class TrainingSettings:
             out.append(f"learning_rate must be in (0, 10]; received {self.learning_rate:g}")
         if not 0 <= self.momentum < 1:
             out.append(f"momentum must be in [0, 1); received {self.momentum:g}")
+        return out
+
+    def _schedule_problems(self) -> list[str]:
+        """The batches, the epochs and the validation data."""
+        out = []
         if not 1 <= self.batch_size <= 1_000_000:
             out.append(f"batch_size must be at least 1; received {self.batch_size}")
         if not 1 <= self.epochs <= 100_000:
@@ -125,6 +139,11 @@ class TrainingSettings:
             out.append(f"validation must be one of {', '.join(VALIDATIONS)}")
         if self.validation == "split" and not 0 < self.validation_split < 1:
             out.append(f"validation_split must be in (0, 1); received {self.validation_split:g}")
+        return out
+
+    def _callback_problems(self) -> list[str]:
+        """Early stopping and the learning rate's reduction on a plateau."""
+        out = []
         for monitor in (self.early_stopping_monitor, self.reduce_lr_monitor):
             if monitor not in MONITORS:
                 out.append(f"a monitor must be one of {', '.join(MONITORS)}; received {monitor!r}")
@@ -132,12 +151,6 @@ class TrainingSettings:
             out.append("patience must be at least 0")
         if not 0 < self.reduce_lr_factor < 1:
             out.append(f"reduce_lr_factor must be in (0, 1); received {self.reduce_lr_factor:g}")
-        a = self.augmentation
-        if a.flip not in FLIPS:
-            out.append(f"flip must be one of {', '.join(FLIPS)}; received {a.flip!r}")
-        for name in ("rotation", "zoom", "shear", "translation"):
-            if not 0 <= getattr(a, name) < 1:
-                out.append(f"augmentation {name} must be in [0, 1); received {getattr(a, name):g}")
         return out
 
     def check(self) -> TrainingSettings:
@@ -145,6 +158,17 @@ class TrainingSettings:
         if problems:
             raise SettingsError("; ".join(problems))
         return self
+
+
+def _augmentation_problems(a: Augmentation) -> list[str]:
+    """What is wrong with the augmentation's values (empty when they can be used)."""
+    out = []
+    if a.flip not in FLIPS:
+        out.append(f"flip must be one of {', '.join(FLIPS)}; received {a.flip!r}")
+    for name in ("rotation", "zoom", "shear", "translation"):
+        if not 0 <= getattr(a, name) < 1:
+            out.append(f"augmentation {name} must be in [0, 1); received {getattr(a, name):g}")
+    return out
 
 
 def _typed(name: str, value: Any, default: Any) -> Any:

@@ -132,6 +132,18 @@ def plan(arch: Architecture, dataset: Dataset, settings: TrainingSettings, summa
     """How to train this model on this dataset; TrainingError with fixes if it cannot.
     ``summary``: the architecture's, where the caller has it (the window's, after an edit)."""
     summary = summary if summary is not None else summarize(arch)
+    _check_model(arch, summary)
+    _check_input(arch, dataset)
+    units, activation = _output_width(summary), _last_activation(arch)
+    if dataset.task == "regression":
+        return _regression_plan(arch, dataset, settings, units)
+    if units == 1 and dataset.num_classes == 2:
+        return _yes_no_plan(arch, settings, activation)
+    return _classes_plan(arch, dataset, settings, units, activation)
+
+
+def _check_model(arch: Architecture, summary) -> None:
+    """TrainingError unless the model is valid, with one input and one output."""
     if not summary.ok:
         raise TrainingError("the model has errors: " + summary.errors[0].message)
     inputs, outputs = len(arch.inputs), len(summary.output_shapes)
@@ -144,6 +156,10 @@ def plan(arch: Architecture, dataset: Dataset, settings: TrainingSettings, summa
             "targets. Train a model with one input and one output, or export it (File > "
             "Export, nnstudio export) and train it in Python with your own arrays"
         )
+
+
+def _check_input(arch: Architecture, dataset: Dataset) -> None:
+    """TrainingError, with the fix, if the model's input does not take the dataset's samples."""
     shape = dataset.sample_shape
     fix = input_fix(arch, dataset)
     if fix is not None:
@@ -152,61 +168,78 @@ def plan(arch: Architecture, dataset: Dataset, settings: TrainingSettings, summa
             f"model's input is {_dims(arch.input_shape)}: {fix[0].lower()}?",
             (fix,),
         )
+
+
+def _output_width(summary) -> int:
+    """How many values the model gives per sample; TrainingError unless it gives one vector."""
     out = summary.output_shape
     if len(out) != 2 or out[1] is None:
         raise TrainingError(
             f"the model's output is {format_shape(out)}; it must be one vector per sample "
             "(None, n): add Flatten and a Dense layer at the end"
         )
-    units, activation = out[1], _last_activation(arch)
+    return out[1]
+
+
+def _regression_plan(
+    arch: Architecture, dataset: Dataset, settings: TrainingSettings, units: int
+) -> Plan:
+    """Numbers to predict: one output per number, and a loss for numbers (mse by default)."""
     loss = settings.loss
-    if dataset.task == "regression":
-        width = dataset.y_train.shape[1] if dataset.y_train.ndim > 1 else 1
-        if units != width:
-            raise TrainingError(
-                f"the model outputs {units} values per sample but there are {width} numbers to "
-                "predict",
-                tuple(output_fixes(arch, dataset)),
-            )
-        if loss in ("auto", *CLASS_LOSSES):
-            if loss != "auto":
-                raise TrainingError(
-                    f"{loss} is a loss for classes; this dataset has numbers to "
-                    "predict: use mse, mae or huber"
-                )
-            loss = "mse"
-        return Plan(
-            loss,
-            False,
-            "value",
-            "mae",
-            tuple(arch.input_shape),
-            units,
-            _label(loss, "chosen for numbers" if settings.loss == "auto" else ""),
+    width = dataset.y_train.shape[1] if dataset.y_train.ndim > 1 else 1
+    if units != width:
+        raise TrainingError(
+            f"the model outputs {units} values per sample but there are {width} numbers to predict",
+            tuple(output_fixes(arch, dataset)),
         )
+    if loss in ("auto", *CLASS_LOSSES):
+        if loss != "auto":
+            raise TrainingError(
+                f"{loss} is a loss for classes; this dataset has numbers to "
+                "predict: use mse, mae or huber"
+            )
+        loss = "mse"
+    return Plan(
+        loss,
+        False,
+        "value",
+        "mae",
+        tuple(arch.input_shape),
+        units,
+        _label(loss, "chosen for numbers" if settings.loss == "auto" else ""),
+    )
+
+
+def _yes_no_plan(arch: Architecture, settings: TrainingSettings, activation: str) -> Plan:
+    """Two classes and one output: a yes/no answer, as 0/1 targets."""
+    loss = settings.loss
+    if loss == "auto":
+        # A sigmoid says yes or no; a linear unit is the articles' perceptron, trained on
+        # the squared error.
+        loss = "binary_crossentropy" if activation == "sigmoid" else "mse"
+    if loss == "categorical_crossentropy":
+        raise TrainingError(
+            "categorical cross-entropy needs one output per class; with a "
+            "single output use binary cross-entropy"
+        )
+    from_logits = loss == "binary_crossentropy" and activation != "sigmoid"
+    return Plan(
+        loss,
+        from_logits,
+        "binary",
+        "accuracy",
+        tuple(arch.input_shape),
+        1,
+        _label(loss, "chosen for two classes and one output" if settings.loss == "auto" else ""),
+    )
+
+
+def _classes_plan(
+    arch: Architecture, dataset: Dataset, settings: TrainingSettings, units: int, activation: str
+) -> Plan:
+    """Classes: one output per class, as class indices (or one-hot vectors for other losses)."""
     k = dataset.num_classes
-    if units == 1 and k == 2:
-        if loss == "auto":
-            # A sigmoid says yes or no; a linear unit is the articles' perceptron, trained on
-            # the squared error.
-            loss = "binary_crossentropy" if activation == "sigmoid" else "mse"
-        if loss == "categorical_crossentropy":
-            raise TrainingError(
-                "categorical cross-entropy needs one output per class; with a "
-                "single output use binary cross-entropy"
-            )
-        from_logits = loss == "binary_crossentropy" and activation != "sigmoid"
-        return Plan(
-            loss,
-            from_logits,
-            "binary",
-            "accuracy",
-            tuple(arch.input_shape),
-            1,
-            _label(
-                loss, "chosen for two classes and one output" if settings.loss == "auto" else ""
-            ),
-        )
+    loss = settings.loss
     if units != k:
         raise TrainingError(
             f"the model outputs {units} values per sample but the dataset has {k} classes: "
