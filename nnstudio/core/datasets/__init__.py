@@ -3,7 +3,8 @@
 Built-in names: the bundled samples (``mnist-sample``, ``fashion-mnist-sample``), the full
 Keras datasets (``mnist``, ``fashion-mnist``, ``cifar10``), ``toy-faces``, the logic gates
 (``and``, ``or``, ``not``, ``xor``, ``xnor``) and ``function``. Files: a folder of images
-(``folder``), a FER2013 CSV (``fer-csv``) or a CSV of image files (``image-csv``).
+(``folder``), a FER2013 CSV (``fer-csv``), a CSV of image files (``image-csv``) or a table of
+numbers and categories (``table``; the bundled one is ``penguins``).
 """
 
 from __future__ import annotations
@@ -99,8 +100,9 @@ def source_from_text(text: str, **options) -> DatasetSource:
         if candidate.recognise is not None and candidate.recognise(path):
             return DatasetSource(candidate.name, str(path.resolve()), options)
     raise DatasetError(
-        f"{path.name}: not a dataset nnstudio can read (an image folder, a FER2013 CSV, a CSV of "
-        "filename,label, an mnist.npz or Fashion-MNIST's .gz files)"
+        f"{path.name}: not a dataset nnstudio can read (an image folder, a table as a .csv or "
+        ".tsv file, a FER2013 CSV, a CSV of filename,label, an mnist.npz or Fashion-MNIST's .gz "
+        "files)"
     )
 
 

@@ -82,6 +82,12 @@ class Dataset:
     #: How many samples could not be read, and a few of them with the reason.
     skipped_count: int = 0
     skipped: tuple[str, ...] = ()
+    #: How raw samples became the model's inputs and how its answers return to their own
+    #: units, where the dataset did more than scale pixels: a table's ``TableEncoding``.
+    preprocessing: Any = None
+    #: For a table: each of the file's columns as read (``table_file.Column``: its kind,
+    #: missing cells, examples), which the Data tab's column table shows.
+    columns: tuple = ()
 
     @property
     def task(self) -> str:
@@ -134,11 +140,13 @@ class Dataset:
     def describe(self) -> str:
         """One line: sizes, shape, classes."""
         n, test = len(self.x_train), len(self.x_test) if self.has_test else 0
-        what = "images" if self.is_image else "samples"
+        what = "images" if self.is_image else "rows" if self.columns else "samples"
         parts = [f"{n:,} training" + (f" and {test:,} test" if test else "") + f" {what}"]
         if self.is_image:
             h, w, c = self.sample_shape
             parts.append(f"{h}×{w} " + ("grayscale" if c == 1 else "colour"))
+        elif self.columns:
+            parts.append(f"{self.sample_shape[0]:,} inputs from {len(self.columns)} columns")
         else:
             parts.append("inputs of " + " × ".join(str(s) for s in self.sample_shape))
         if self.class_names:
@@ -164,6 +172,14 @@ def csv_header(path: Path) -> list[str]:
         raise DatasetError(f"{path} cannot be read: {e.strerror or e}") from None
     except (UnicodeDecodeError, csv.Error):
         raise DatasetError(f"{path.name} is not a CSV text file (UTF-8)") from None
+
+
+NAME_COLUMNS = ("filename", "file", "image", "path")
+
+
+def name_column(header: list[str]) -> str | None:
+    """The column of a CSV of images that holds the file names."""
+    return next((c for c in NAME_COLUMNS if c in header), None)
 
 
 def check_arrays(x: np.ndarray, y: np.ndarray, what: str) -> None:

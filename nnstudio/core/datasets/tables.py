@@ -21,6 +21,7 @@ from nnstudio.core.datasets.base import (
     csv_header,
     held_out,
     held_out_share,
+    name_column,
 )
 from nnstudio.core.toy_faces import EMOTIONS
 
@@ -140,14 +141,6 @@ def _image_folder_for(csv_path: Path, first: str) -> Path:
     raise DatasetError(
         f"{csv_path.name}: cannot find the image {first} next to it or in its subfolders"
     )
-
-
-NAME_COLUMNS = ("filename", "file", "image", "path")
-
-
-def name_column(header: list[str]) -> str | None:
-    """The column of a CSV of images that holds the file names."""
-    return next((c for c in NAME_COLUMNS if c in header), None)
 
 
 def image_folder_for_csv(csv_path: Path) -> Path:

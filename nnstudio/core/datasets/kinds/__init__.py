@@ -14,11 +14,15 @@ from nnstudio.core.datasets.kinds import (
     image_csv,
     keras_sets,
     samples,
+    table,
     toy_faces,
 )
 
-_MODULES = (samples, keras_sets, toy_faces, gates, function, folder, fer_csv, image_csv)
-KINDS: tuple[DatasetKind, ...] = tuple(k for module in _MODULES for k in module.KINDS)
+_MODULES = (samples, keras_sets, toy_faces, gates, function, folder, fer_csv, image_csv, table)
+#: The built-in ones first (a module such as ``table`` has both), in their modules' order.
+KINDS: tuple[DatasetKind, ...] = tuple(
+    sorted((k for module in _MODULES for k in module.KINDS), key=lambda k: k.file)
+)
 _BY_NAME = {k.name: k for k in KINDS}
 
 

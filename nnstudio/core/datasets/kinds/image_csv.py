@@ -8,13 +8,12 @@ from pathlib import Path
 from nnstudio.core.codegen import docstring, py
 from nnstudio.core.datasets.base import DatasetError, DatasetSource
 from nnstudio.core.datasets.kind import DatasetKind
-from nnstudio.core.datasets.kinds.fer_csv import header_says
 from nnstudio.core.datasets.script import CSV_ROWS, HOLD_OUT, DataCode, hold_out_constants
 
 
 def _script(source: DatasetSource, input_shape: tuple, title: str) -> DataCode:
-    from nnstudio.core.datasets.base import csv_header
-    from nnstudio.core.datasets.tables import image_folder_for_csv, name_column
+    from nnstudio.core.datasets.base import csv_header, name_column
+    from nnstudio.core.datasets.tables import image_folder_for_csv
 
     path = Path(source.path or "labels.csv")
     folder = source.options.get("images") or image_folder_for_csv(path)
@@ -81,6 +80,17 @@ def _script(source: DatasetSource, input_shape: tuple, title: str) -> DataCode:
     )
 
 
+def _lists_images(path) -> bool:
+    """A CSV with a label and a column of file names (any other CSV with a label is a table)."""
+    from nnstudio.core.datasets.base import DatasetError, csv_header, name_column
+
+    try:
+        header = csv_header(path) if path.is_file() else []
+    except DatasetError:
+        return False
+    return "label" in header and name_column(header) is not None
+
+
 def _load(source, input_shape, progress, cancelled):
     from nnstudio.core.datasets.tables import image_csv_dataset  # imports Pillow
 
@@ -93,7 +103,7 @@ KINDS = (
         "CSV of image files (filename,label)",
         _load,
         _script,
-        recognise=header_says("label"),
+        recognise=_lists_images,
         file=True,
         images=True,
         reads_at_model_size=True,

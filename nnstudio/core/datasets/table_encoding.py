@@ -1,0 +1,216 @@
+"""How a table's rows become a model's inputs, and its outputs answers: the preprocessing that
+travels with a model trained on a table.
+
+Fitted on the training rows only (the test rows are never looked at): each number column is
+normalised by its mean and standard deviation, a missing number filled with the mean; each
+category column becomes one input per value (one-hot), a missing category counting as a value
+of its own. A number to predict is scaled the same way for training, and answers are turned back
+into its own units. Saved as JSON (in the project, inside a ``.keras`` export, beside other
+exports), so that a prediction takes raw rows; nothing here needs TensorFlow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nnstudio.core.datasets.base import DatasetError
+from nnstudio.core.datasets.table_file import CATEGORY, NUMBER, _as_numbers, _text
+
+FORMAT = "nnstudio-table-encoding"
+VERSION = 1
+CLASSIFICATION, REGRESSION = "classification", "regression"
+#: A category's value standing for a missing cell.
+MISSING_VALUE = "(missing)"
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One column the model takes: a number (``mean``, ``std``) or a category (``values``)."""
+
+    column: str
+    kind: str
+    mean: float = 0.0
+    std: float = 1.0
+    values: tuple[str, ...] = ()
+
+    @property
+    def width(self) -> int:
+        return len(self.values) if self.kind == CATEGORY else 1
+
+    @property
+    def input_names(self) -> list[str]:
+        """A name per input: the column, or ``column=value`` for each category value."""
+        if self.kind == CATEGORY:
+            return [f"{self.column}={v}" for v in self.values]
+        return [self.column]
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.kind == CATEGORY:
+            return {"column": self.column, "kind": CATEGORY, "values": list(self.values)}
+        return {"column": self.column, "kind": NUMBER, "mean": self.mean, "std": self.std}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The column to predict: classes, or a number and how it was scaled."""
+
+    column: str
+    task: str
+    classes: tuple[str, ...] = ()
+    mean: float = 0.0
+    std: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"column": self.column, "task": self.task}
+        if self.task == CLASSIFICATION:
+            out["classes"] = list(self.classes)
+        else:
+            out.update(mean=self.mean, std=self.std)
+        return out
+
+
+@dataclass(frozen=True)
+class TableEncoding:
+    features: tuple[Feature, ...]
+    target: Target
+
+    @property
+    def width(self) -> int:
+        """How many inputs the model takes."""
+        return sum(f.width for f in self.features)
+
+    @property
+    def input_names(self) -> list[str]:
+        return [name for f in self.features for name in f.input_names]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns a row must have to be answered."""
+        return tuple(f.column for f in self.features)
+
+    def encode(self, frame) -> np.ndarray:
+        """The model's inputs (N, width) float32 for the rows of a pandas DataFrame of raw
+        values; DatasetError naming a column the rows lack."""
+        lacking = [c for c in self.columns if c not in frame.columns]
+        if lacking:
+            raise DatasetError(
+                f"the rows have no column {lacking[0]!r}, which the model takes; its inputs are "
+                + ", ".join(repr(c) for c in self.columns)
+            )
+        parts = [_encode(f, frame[f.column]) for f in self.features]
+        if not parts:
+            return np.zeros((len(frame), 0), np.float32)
+        return np.concatenate(parts, axis=1)
+
+    def targets(self, values) -> np.ndarray:
+        """The training targets of raw target values: class indices (int64), or the numbers
+        scaled (N, 1) float32. Rows with a missing target must be dropped before."""
+        if self.target.task == CLASSIFICATION:
+            index = {c: i for i, c in enumerate(self.target.classes)}
+            return np.array([index[_text(v)] for v in values], dtype=np.int64)
+        numbers = _as_numbers(values).to_numpy(dtype=np.float64)
+        return ((numbers - self.target.mean) / self.target.std).astype(np.float32)[:, None]
+
+    def in_units(self, outputs: np.ndarray) -> np.ndarray:
+        """Numbers the model answered (scaled) in the target's own units."""
+        return np.asarray(outputs, np.float64) * self.target.std + self.target.mean
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "features": [f.to_dict() for f in self.features],
+            "target": self.target.to_dict(),
+        }
+
+
+def _encode(feature: Feature, values) -> np.ndarray:
+    if feature.kind == NUMBER:
+        numbers = _as_numbers(values).to_numpy(dtype=np.float64)
+        numbers = np.where(np.isnan(numbers), feature.mean, numbers)
+        return ((numbers - feature.mean) / feature.std).astype(np.float32)[:, None]
+    index = {v: i for i, v in enumerate(feature.values)}
+    texts = values.map(_text, na_action="ignore").fillna(MISSING_VALUE)
+    positions = texts.map(index).to_numpy(dtype=np.float64, na_value=np.nan)
+    out = np.zeros((len(values), len(feature.values)), np.float32)
+    known = ~np.isnan(positions)  # a value the training rows never had: no input is on
+    out[np.flatnonzero(known), positions[known].astype(np.int64)] = 1.0
+    return out
+
+
+def fit_feature(column: str, kind: str, values) -> Feature:
+    """A feature's statistics from the training rows' values (a pandas Series)."""
+    if kind == NUMBER:
+        numbers = _as_numbers(values).to_numpy(dtype=np.float64)
+        present = numbers[~np.isnan(numbers)]
+        mean = float(present.mean()) if len(present) else 0.0
+        std = float(present.std()) if len(present) else 0.0
+        return Feature(column, NUMBER, mean, std if std > 0 else 1.0)
+    texts = values.map(_text, na_action="ignore")
+    counts = texts.value_counts()
+    found = sorted(counts.index, key=_order)
+    if texts.isna().any():
+        found.append(MISSING_VALUE)
+    return Feature(column, CATEGORY, values=tuple(found))
+
+
+def _order(value: str) -> tuple:
+    """Values in a natural order: numbers by value, then words alphabetically."""
+    try:
+        return (0, float(value), "")
+    except ValueError:
+        return (1, 0.0, value.lower())
+
+
+def fit_target(column: str, task: str, values) -> Target:
+    if task == CLASSIFICATION:
+        classes = sorted(set(values.map(_text)), key=_order)
+        return Target(column, CLASSIFICATION, classes=tuple(classes))
+    numbers = _as_numbers(values).to_numpy(dtype=np.float64)
+    std = float(numbers.std())
+    return Target(column, REGRESSION, mean=float(numbers.mean()), std=std if std > 0 else 1.0)
+
+
+def _number(doc: dict, key: str) -> float:
+    value = doc.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise DatasetError(f"the table encoding's {key!r} must be a number; received {value!r}")
+    return float(value)
+
+
+def _strings(doc: dict, key: str) -> tuple[str, ...]:
+    value = doc.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DatasetError(f"the table encoding's {key!r} must be a list of strings")
+    return tuple(value)
+
+
+def encoding_from_dict(doc: Any) -> TableEncoding:
+    """Read an encoding saved in a project or export (validated: files may be edited)."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise DatasetError("not a table encoding of nnstudio")
+    if doc.get("version") != VERSION:
+        raise DatasetError(f"table encoding version {doc.get('version')!r} is not known here")
+    features = []
+    for f in doc.get("features", []):
+        if not isinstance(f, dict) or not isinstance(f.get("column"), str):
+            raise DatasetError("each feature of a table encoding needs a column name")
+        if f.get("kind") == CATEGORY:
+            features.append(Feature(f["column"], CATEGORY, values=_strings(f, "values")))
+        elif f.get("kind") == NUMBER:
+            features.append(Feature(f["column"], NUMBER, _number(f, "mean"), _number(f, "std")))
+        else:
+            raise DatasetError(f"unknown kind of feature {f.get('kind')!r}")
+    t = doc.get("target")
+    if not isinstance(t, dict) or not isinstance(t.get("column"), str):
+        raise DatasetError("a table encoding needs its target column")
+    if t.get("task") == CLASSIFICATION:
+        target = Target(t["column"], CLASSIFICATION, classes=_strings(t, "classes"))
+    elif t.get("task") == REGRESSION:
+        target = Target(t["column"], REGRESSION, mean=_number(t, "mean"), std=_number(t, "std"))
+    else:
+        raise DatasetError(f"unknown task {t.get('task')!r} in the table encoding")
+    return TableEncoding(tuple(features), target)
