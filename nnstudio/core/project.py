@@ -36,6 +36,7 @@ from nnstudio import __version__
 from nnstudio.core import keras_files, versions
 from nnstudio.core.architecture import Architecture, architecture_from_dict
 from nnstudio.core.datasets import DatasetError, DatasetSource, source_from_dict
+from nnstudio.core.datasets.table_encoding import encoding_from_dict
 from nnstudio.core.errors import ArchitectureFormatError, NnstudioError
 from nnstudio.core.jsonfile import (
     MAX_JSON_BYTES,
@@ -103,6 +104,9 @@ class Weights:
     #: The classes of the outputs, in order, as the dataset named them when the weights were
     #: trained (so that exports and the Playground say "Happy" without reading the data).
     class_names: tuple[str, ...] = ()
+    #: How raw samples became the inputs it was trained on and how its answers return to
+    #: their own units (a table's encoding, ``table_encoding``), or None.
+    preprocessing: Mapping[str, Any] | None = None
 
     def fits(self, architecture: Architecture) -> bool:
         return self.fingerprint == architecture.fingerprint()
@@ -220,6 +224,8 @@ class Project:
                               "epochs": self.weights.epochs}  # fmt: skip
             if self.weights.class_names:
                 doc["weights"]["class_names"] = list(self.weights.class_names)
+            if self.weights.preprocessing is not None:
+                doc["weights"]["preprocessing"] = dict(self.weights.preprocessing)
         if self.positions:
             doc["canvas"] = {"positions": {k: list(v) for k, v in self.positions.items()}}
         if self.images:
@@ -306,7 +312,14 @@ def _trained_weights(info: Any, data: bytes | None) -> Weights | None:
     names = info.get("class_names", [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise ProjectFormatError("the weights' class_names must be a list of names")
-    return Weights(data, info["fingerprint"], int(info.get("epochs", 0)), tuple(names))
+    preprocessing = info.get("preprocessing")
+    if preprocessing is not None:
+        try:
+            encoding_from_dict(preprocessing)
+        except DatasetError as e:
+            raise ProjectFormatError(f"the weights' preprocessing: {e}") from None
+    epochs = int(info.get("epochs", 0))
+    return Weights(data, info["fingerprint"], epochs, tuple(names), preprocessing)
 
 
 def _positions(doc: Any) -> dict[str, tuple[float, float]]:
@@ -445,9 +458,10 @@ def _project_of(model: keras_files.KerasModel) -> Project:
     arch = model.architecture
     project = Project(arch)
     names: tuple[str, ...] = ()
+    preprocessing = None
     info = _exported_info(model.nnstudio_metadata)
     if info is not None:
-        names = info.class_names
+        names, preprocessing = info.class_names, info.preprocessing
         with contextlib.suppress(DatasetError, NnstudioError, TypeError, ValueError):
             if info.dataset_source is not None:
                 project = project.replace(dataset=source_from_dict(dict(info.dataset_source)))
@@ -455,7 +469,8 @@ def _project_of(model: keras_files.KerasModel) -> Project:
             if info.training is not None:
                 project = project.replace(training=settings_from_dict(dict(info.training)))
     if model.weights is not None:
-        project = project.replace(weights=Weights(model.weights, arch.fingerprint(), 0, names))
+        weights = Weights(model.weights, arch.fingerprint(), 0, names, preprocessing)
+        project = project.replace(weights=weights)
     return project
 
 

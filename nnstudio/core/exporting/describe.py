@@ -82,13 +82,17 @@ def model_info(
     settings: TrainingSettings,
     dataset: Dataset | None = None,
     class_names: tuple[str, ...] = (),
+    preprocessing=None,
 ) -> ModelInfo:
     """The metadata of a model of ``architecture`` trained on ``source`` with ``settings``.
 
     Pass the ``dataset`` when it is loaded already, or the ``class_names`` saved with the
     weights; otherwise class names come from the source (an image folder's subfolders; a CSV
-    of images is loaded).
+    of images is loaded); and the ``preprocessing`` saved with them (a table's encoding),
+    when the dataset is not loaded.
     """
+    if preprocessing is None and dataset is not None and dataset.preprocessing is not None:
+        preprocessing = dataset.preprocessing.to_dict()
     if dataset is not None:
         title, names = dataset.name, dataset.class_names
         image = dataset.x_train.dtype == np.uint8
@@ -105,10 +109,11 @@ def model_info(
         task="classification" if names else "regression",
         class_names=names,
         input_shape=tuple(architecture.input_shape),
-        scaling="pixels/255" if image else "none",
+        scaling="pixels/255" if image else "table" if preprocessing is not None else "none",
         outputs=outputs_of(training_plan(architecture, names, settings)),
         dataset=title,
         architecture=architecture.to_dict(),
         training=settings.to_dict(),
         dataset_source=source.to_dict(),
+        preprocessing=None if preprocessing is None else dict(preprocessing),
     )

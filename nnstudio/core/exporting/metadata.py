@@ -40,6 +40,8 @@ TASKS = ("classification", "regression")
 SCALINGS = {
     "pixels/255": "images' pixels (0-255) divided by 255, so inputs are in [0, 1]",
     "none": "numbers fed as they are",
+    "table": "a table's rows: numbers normalised and categories one-hot by the training "
+    "rows' statistics (its preprocessing)",
     "unknown": "unknown (the model carries no nnstudio metadata); images are assumed to be "
     "pixels / 255, as nnstudio trains them",
 }
@@ -52,7 +54,7 @@ OUTPUTS = {
 }
 _KEYS = {
     "format", "version", "name", "task", "class_names", "input_shape", "scaling", "outputs",
-    "dataset", "saved_by", "architecture", "training", "dataset_source",
+    "dataset", "saved_by", "architecture", "training", "dataset_source", "preprocessing",
 }  # fmt: skip
 
 
@@ -77,6 +79,8 @@ class ModelInfo:
     architecture: Mapping[str, Any] | None = None
     training: Mapping[str, Any] | None = None
     dataset_source: Mapping[str, Any] | None = None
+    #: A table's encoding (``table_encoding``): raw rows in, answers in their own units.
+    preprocessing: Mapping[str, Any] | None = None
     saved_by: str = f"nnstudio {__version__}"
     #: True when the model had no metadata and this was guessed from its output size.
     guessed: bool = field(default=False, compare=False)
@@ -106,6 +110,15 @@ class ModelInfo:
         x = x.astype(np.float32)
         return x / 255.0 if divide else x
 
+    @property
+    def table_encoding(self):
+        """The TableEncoding of a model trained on a table, or None."""
+        if self.preprocessing is None:
+            return None
+        from nnstudio.core.datasets.table_encoding import encoding_from_dict
+
+        return encoding_from_dict(dict(self.preprocessing))
+
     def label(self, index: int) -> str:
         """The name of class ``index`` ("3" where there is no name for it)."""
         return self.class_names[index] if 0 <= index < len(self.class_names) else str(index)
@@ -123,7 +136,7 @@ class ModelInfo:
             "dataset": self.dataset,
             "saved_by": self.saved_by,
         }
-        for key in ("architecture", "training", "dataset_source"):
+        for key in ("architecture", "training", "dataset_source", "preprocessing"):
             value = getattr(self, key)
             if value is not None:
                 doc[key] = dict(value)
@@ -176,8 +189,10 @@ def info_from_dict(doc: Any) -> ModelInfo:
     _check(doc.get("outputs", "unknown") in OUTPUTS, f"outputs must be one of {', '.join(OUTPUTS)}")
     for key in ("dataset", "saved_by"):
         _check(isinstance(doc.get(key, ""), str), f"{key} must be a string")
-    for key in ("architecture", "training", "dataset_source"):
+    for key in ("architecture", "training", "dataset_source", "preprocessing"):
         _check(doc.get(key) is None or isinstance(doc[key], dict), f"{key} must be an object")
+    if doc.get("preprocessing") is not None:
+        _check_preprocessing(doc["preprocessing"])
     return ModelInfo(
         name=doc["name"],
         task=doc["task"],
@@ -189,8 +204,19 @@ def info_from_dict(doc: Any) -> ModelInfo:
         architecture=doc.get("architecture"),
         training=doc.get("training"),
         dataset_source=doc.get("dataset_source"),
+        preprocessing=doc.get("preprocessing"),
         saved_by=doc.get("saved_by", ""),
     )
+
+
+def _check_preprocessing(doc: dict) -> None:
+    from nnstudio.core.datasets import DatasetError
+    from nnstudio.core.datasets.table_encoding import encoding_from_dict
+
+    try:
+        encoding_from_dict(doc)
+    except DatasetError as e:
+        raise MetadataError(f"{METADATA_FILE}: preprocessing: {e}") from None
 
 
 def info_from_json(data: str | bytes) -> ModelInfo:

@@ -18,14 +18,22 @@ class UntrainedError(NnstudioError, ValueError):
 
 
 def weights_of(
-    model, architecture: Architecture, epochs: int, class_names: tuple[str, ...] = ()
+    model,
+    architecture: Architecture,
+    epochs: int,
+    class_names: tuple[str, ...] = (),
+    preprocessing=None,
 ) -> Weights:
     """The model's weights as the bytes of a Keras .weights.h5 file, with the names of the
-    classes they were trained on."""
+    classes they were trained on and the preprocessing of its inputs (a ``TableEncoding``, or
+    its dict), if any."""
+    if preprocessing is not None and not isinstance(preprocessing, dict):
+        preprocessing = preprocessing.to_dict()
     with tempfile.TemporaryDirectory(prefix="nnstudio-") as folder:
         path = Path(folder) / "model.weights.h5"
         model.save_weights(path)
-        return Weights(path.read_bytes(), architecture.fingerprint(), epochs, tuple(class_names))
+        data = path.read_bytes()
+    return Weights(data, architecture.fingerprint(), epochs, tuple(class_names), preprocessing)
 
 
 def model_from_weights(architecture: Architecture, weights: Weights):
@@ -63,6 +71,11 @@ def project_model(project: Project, dataset: Dataset | None = None) -> tuple[obj
         )
     model = model_from_weights(project.architecture, weights)
     info = model_info(
-        project.architecture, project.dataset, project.training, dataset, weights.class_names
+        project.architecture,
+        project.dataset,
+        project.training,
+        dataset,
+        weights.class_names,
+        weights.preprocessing,
     )
     return model, info

@@ -11,7 +11,15 @@ from nnstudio.core.training.settings import (
     TrainingSettings,
     settings_from_dict,
 )
-from nnstudio.core.training.tasks import Plan, TrainingError, input_fix, output_fixes, plan
+from nnstudio.core.training.tasks import (
+    Plan,
+    TrainingError,
+    fit_fixes,
+    fitted,
+    input_fix,
+    output_fixes,
+    plan,
+)
 
 __all__ = [
     "LOSSES",
@@ -21,6 +29,8 @@ __all__ = [
     "SettingsError",
     "TrainingError",
     "TrainingSettings",
+    "fit_fixes",
+    "fitted",
     "input_fix",
     "output_fixes",
     "plan",

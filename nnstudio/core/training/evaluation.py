@@ -92,11 +92,19 @@ class Evaluation:
         return out
 
     def errors(self) -> dict[str, float]:
-        """Mean squared and absolute error, for numbers."""
-        difference = self.outputs.reshape(len(self.y_true), -1) - self.y_true.reshape(
-            len(self.y_true), -1
-        )
-        return {"mse": float((difference**2).mean()), "mae": float(np.abs(difference).mean())}
+        """For numbers: the mean squared and absolute errors, the root of the mean squared
+        error (in the target's units) and R² (1 is perfect, 0 no better than always answering
+        the mean)."""
+        truth = self.y_true.reshape(len(self.y_true), -1).astype(np.float64)
+        difference = self.outputs.reshape(len(self.y_true), -1) - truth
+        mse = float((difference**2).mean())
+        spread = float(((truth - truth.mean(axis=0)) ** 2).mean())
+        return {
+            "mse": mse,
+            "mae": float(np.abs(difference).mean()),
+            "rmse": float(np.sqrt(mse)),
+            "r2": 1.0 - mse / spread if spread > 0 else 0.0,
+        }
 
 
 def evaluate(
@@ -123,6 +131,9 @@ def evaluate(
         loss = float(model.evaluate(data, verbose=0, return_dict=True)["loss"])
     if not dataset.class_names:
         outputs = outputs.reshape(len(y), -1)
+        if dataset.preprocessing is not None:  # scaled for training: back in its own units
+            outputs = dataset.preprocessing.in_units(outputs).astype(np.float32)
+            y = dataset.preprocessing.in_units(y).astype(np.float32)
     truth = None
     if x.ndim == 2 and x.shape[1] == 1 and len(x):
         grid = np.linspace(float(x.min()), float(x.max()), 200)

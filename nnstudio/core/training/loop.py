@@ -133,6 +133,7 @@ def _compiled_with(settings: TrainingSettings, plan: Plan) -> tuple:
         plan.loss,
         plan.from_logits,
         plan.targets,
+        plan.metric_scale,
     )
 
 
@@ -157,16 +158,26 @@ def compile_model(model, settings: TrainingSettings, plan: Plan) -> None:
         loss = losses.BinaryCrossentropy(from_logits=plan.from_logits)
     else:
         loss = plan.loss
+    model.compile(optimizer=optimizer, loss=loss, metrics=[_metric(keras, plan)])
+
+
+def _metric(keras, plan: Plan):
+    """Accuracy for classes; the mean absolute error for numbers, in their own units."""
     metrics = keras.metrics
+    if plan.metric == "mae" and plan.metric_scale != 1.0:  # in the targets' own units
+        scale = float(plan.metric_scale)
+
+        def mae(y_true, y_pred):
+            return keras.ops.mean(keras.ops.abs(y_true - y_pred), axis=-1) * scale
+
+        return metrics.MeanMetricWrapper(mae, name="mae")
     if plan.metric == "mae":
-        metric = metrics.MeanAbsoluteError(name="mae")
-    elif plan.targets == "sparse":
-        metric = metrics.SparseCategoricalAccuracy(name="accuracy")
-    elif plan.targets == "one_hot":
-        metric = metrics.CategoricalAccuracy(name="accuracy")
-    else:
-        metric = metrics.BinaryAccuracy(name="accuracy", threshold=0.0 if plan.from_logits else 0.5)
-    model.compile(optimizer=optimizer, loss=loss, metrics=[metric])
+        return metrics.MeanAbsoluteError(name="mae")
+    if plan.targets == "sparse":
+        return metrics.SparseCategoricalAccuracy(name="accuracy")
+    if plan.targets == "one_hot":
+        return metrics.CategoricalAccuracy(name="accuracy")
+    return metrics.BinaryAccuracy(name="accuracy", threshold=0.0 if plan.from_logits else 0.5)
 
 
 def _progress_callback(keras, reporter: Reporter, control: TrainingControl, state: dict):

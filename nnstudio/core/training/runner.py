@@ -103,6 +103,12 @@ def run_training(
     result = train(
         model, dataset, settings, task, reporter, control, initial_epoch, tensorboard_dir
     )
+    evaluation = evaluate(model, dataset, task, settings) if result.ok else None
+    if evaluation is not None and result.test and not evaluation.is_classification:
+        # Numbers in their own units (a table's target is scaled for training), with RMSE
+        # and R² besides the loss.
+        errors = evaluation.errors()
+        result.test = {**result.test, **{k: errors[k] for k in ("mae", "rmse", "r2")}}
     record = RunRecord(
         id=run_id,
         started=started,
@@ -120,10 +126,11 @@ def run_training(
         batch_losses=thin(reporter.batch_losses),
         test=result.test,
     )
-    if not result.ok:
+    if evaluation is None:
         return RunOutcome(result, record, architecture=architecture)
-    evaluation = evaluate(model, dataset, task, settings)
-    weights = weights_of(model, architecture, result.epochs_done, dataset.class_names)
+    weights = weights_of(
+        model, architecture, result.epochs_done, dataset.class_names, dataset.preprocessing
+    )
     return RunOutcome(
         result,
         record,

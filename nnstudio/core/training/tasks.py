@@ -42,6 +42,9 @@ class Plan:
     num_outputs: int
     #: Shown to the user: "categorical cross-entropy (chosen for 10 classes)".
     loss_label: str
+    #: What one unit of the targets is in their own units: a table's number to predict is
+    #: scaled for training (by its standard deviation), its error reported in its units.
+    metric_scale: float = 1.0
 
 
 def _last_activation(arch: Architecture) -> str:
@@ -128,6 +131,21 @@ def output_fixes(arch: Architecture, dataset: Dataset) -> list[tuple[str, Edit]]
     return fixes
 
 
+def fit_fixes(arch: Architecture, dataset: Dataset) -> list[tuple[str, Edit]]:
+    """Every change that makes the model take the dataset's samples and answer its task:
+    "fit the model to the dataset" (the window offers it; ``nnstudio train --fit`` applies
+    it)."""
+    return [f for f in (input_fix(arch, dataset), *output_fixes(arch, dataset)) if f]
+
+
+def fitted(arch: Architecture, dataset: Dataset) -> tuple[Architecture, list[str]]:
+    """The architecture fitted to the dataset, and what was changed."""
+    fixes = fit_fixes(arch, dataset)
+    for _, edit in fixes:
+        arch = edit.apply(arch)[0]
+    return arch, [text for text, _ in fixes]
+
+
 def plan(arch: Architecture, dataset: Dataset, settings: TrainingSettings, summary=None) -> Plan:
     """How to train this model on this dataset; TrainingError with fixes if it cannot.
     ``summary``: the architecture's, where the caller has it (the window's, after an edit)."""
@@ -207,6 +225,7 @@ def _regression_plan(
         tuple(arch.input_shape),
         units,
         _label(loss, "chosen for numbers" if settings.loss == "auto" else ""),
+        dataset.preprocessing.target.std if dataset.preprocessing is not None else 1.0,
     )
 
 

@@ -16,7 +16,7 @@ from nnstudio.core.datasets import (
 )
 from nnstudio.core.edits import Batch
 from nnstudio.core.formatting import capitalized
-from nnstudio.core.training import TrainingError, input_fix, output_fixes, plan
+from nnstudio.core.training import TrainingError, fit_fixes, plan
 from nnstudio.gui import dialogs
 from nnstudio.gui.data.data_session import DataSession
 from nnstudio.gui.model.editor import Editor
@@ -94,7 +94,7 @@ class TrainingFlow(QObject):
     def offer_fit(self, dataset: Dataset) -> None:
         """If the model does not take the dataset, propose the changes that make it fit."""
         arch = self._editor.architecture
-        fixes = [f for f in (input_fix(arch, dataset), *output_fixes(arch, dataset)) if f]
+        fixes = fit_fixes(arch, dataset)
         if not fixes:
             return
         if dialogs.ask_fit(self._window, dataset.name, [text for text, _ in fixes]):

@@ -80,7 +80,7 @@ def test_prepare_scales_as_training_did():
         ({"input_shape": [48, 0, 1]}, "input_shape must be a list of positive sizes"),
         ({"input_shape": [True, 48]}, "input_shape must be a list of positive sizes"),
         ({"input_shape": "48x48"}, "received '48x48'"),
-        ({"scaling": "pixels/256"}, "scaling must be one of pixels/255, none, unknown"),
+        ({"scaling": "pixels/256"}, "scaling must be one of pixels/255, none, table, unknown"),
         ({"outputs": "votes"}, "outputs must be one of"),
         ({"dataset": ["faces"]}, "dataset must be a string"),
         ({"architecture": "cnn"}, "architecture must be an object"),

@@ -45,7 +45,10 @@ def test_evaluation_views():
         np.array([[1.5], [2.0]], dtype=np.float32),
         (),
     )
-    assert regression.errors() == {"mse": 0.125, "mae": 0.25}
+    errors = regression.errors()
+    assert errors["mse"] == 0.125
+    assert errors["mae"] == 0.25
+    assert errors["rmse"] == pytest.approx(0.125**0.5)
 
 
 def test_evaluate_a_trained_model(keras):

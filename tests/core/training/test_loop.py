@@ -66,7 +66,7 @@ def test_reports_every_batch_and_epoch(keras):
     # the per-batch losses average to the epoch's loss
     first = [logs["loss"] for epoch, _, logs in recorder.batches if epoch == 0]
     assert np.mean(first[:-1] + first[-1:]) == pytest.approx(result.history["loss"][0], rel=0.1)
-    assert result.test.keys() == {"loss", "mae"}
+    assert result.test.keys() == {"loss", "mae", "rmse", "r2"}
     assert result.samples_per_second > 0
     assert result.epochs_done == 2
 
