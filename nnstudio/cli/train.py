@@ -22,8 +22,9 @@ def add_parser(commands) -> None:
     )
     parser.add_argument(
         "model",
-        metavar="ARCH_OR_PROJECT",
-        help="architecture JSON, .nnstudio project, or a Keras model (.keras, .h5, to_json text)",
+        metavar="ARCH_OR_TEMPLATE",
+        help="architecture JSON, .nnstudio project, a Keras model (.keras, .h5, to_json text), "
+        "or the name of a template (tabular-mlp, emotion-cnn, ...: nnstudio templates)",
     )
     parser.add_argument(
         "--dataset",
@@ -33,6 +34,24 @@ def add_parser(commands) -> None:
         "(a project's own dataset by default)",
     )
     parser.add_argument("--function", metavar="EXPR", help='f(x) for --dataset function ("2*x+1")')
+    parser.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="for a table (a CSV of numbers and categories): the column to predict (the last "
+        "by default)",
+    )
+    parser.add_argument(
+        "--task",
+        choices=("classify", "regress"),
+        help="for a table: classes or a number (by default from the target: categories or a "
+        "few whole numbers are classes)",
+    )
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help="fit the model to the dataset first: its input to the samples, its last Dense "
+        "layer to the classes (softmax) or the numbers (linear)",
+    )
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--optimizer", help="sgd, rmsprop, adam, adamw, adagrad, adadelta, nadam")
@@ -90,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         return status
 
     try:
-        project = open_file(args.model)
+        project = _open_model(args.model, open_file)
     except NnstudioError as e:
         return fail(EXIT_UNREADABLE, f"{args.model}: {e}")
     try:
@@ -105,12 +124,42 @@ def run(args: argparse.Namespace) -> int:
                     "leave it out, or use --dataset function"
                 )
             source = source_from_text("function", expression=args.function)
+        source = _table_options(source, args)
         check_tensorboard(args.tensorboard)
     except (SettingsError, TrainingError) as e:
         return fail(EXIT_INVALID, str(e))
     except DatasetError as e:
         return fail(EXIT_UNREADABLE, str(e))
     return _train(project, source, settings, args, say, fail)
+
+
+def _open_model(name: str, open_file):
+    """The project of a file, or a template's new project when ``name`` is a template's id and
+    no such file exists."""
+    from nnstudio.core.templates import templates
+
+    if not Path(name).exists():
+        for t in templates():
+            if t.id == name:
+                return t.project()
+    return open_file(name)
+
+
+def _table_options(source, args):
+    """The source with --target and --task, which only a table takes."""
+    from nnstudio.core.training import SettingsError
+
+    if args.target is None and args.task is None:
+        return source
+    from nnstudio.core.datasets import kind
+
+    if kind(source.name).name not in ("table", "penguins"):
+        raise SettingsError(
+            f"--target and --task choose what to predict in a table (a CSV of numbers and "
+            f"categories); the dataset {source.path or source.name} is not one"
+        )
+    options = {"target": args.target, "task": args.task}
+    return source.with_options(**{k: v for k, v in options.items() if v is not None})
 
 
 def _train(project, source, settings, args, say, fail) -> int:
@@ -122,16 +171,9 @@ def _train(project, source, settings, args, say, fail) -> int:
 
     architecture = project.architecture
     summary = summarize(architecture)
-    if not summary.ok:
-        return fail(
-            EXIT_INVALID, f"{args.model}: the architecture is invalid: {summary.errors[0].message}"
-        )
-    if args.resume and (project.weights is None or not project.weights.fits(architecture)):
-        return fail(
-            EXIT_INVALID,
-            f"{args.model} has no trained weights to continue from: train it without "
-            "--continue first, or open a project or .keras file that holds weights",
-        )
+    problem = _cannot_train(project, summary, args)
+    if problem:
+        return fail(EXIT_INVALID, problem)
     loading = LoadingProgress(sys.stderr)
     try:
         dataset = load_dataset(source, tuple(architecture.input_shape), loading)
@@ -139,6 +181,7 @@ def _train(project, source, settings, args, say, fail) -> int:
         loading.done()
         return fail(EXIT_UNREADABLE, f"dataset: {e}{_download_hint(source)}")
     loading.done()
+    architecture, summary = _prepared(architecture, summary, dataset, args.fit, say)
     say(
         f"Training {architecture.name} ({summary.total_params:,} parameters) on {dataset.name}: "
         f"{dataset.describe()}"
@@ -202,6 +245,37 @@ def _train(project, source, settings, args, say, fail) -> int:
     return EXIT_OK
 
 
+def _cannot_train(project, summary, args) -> str:
+    """Why the project cannot be trained as asked, or ""."""
+    if not summary.ok:
+        return f"{args.model}: the architecture is invalid: {summary.errors[0].message}"
+    weights = project.weights
+    if args.resume and (weights is None or not weights.fits(project.architecture)):
+        return (
+            f"{args.model} has no trained weights to continue from: train it without "
+            "--continue first, or open a project or .keras file that holds weights"
+        )
+    return ""
+
+
+def _prepared(architecture, summary, dataset, fit: bool, say):
+    """The architecture to train and its summary: fitted to the dataset with --fit. A table's
+    report (what was read, encoded and left out) is said first."""
+    from nnstudio.core.summary import summarize
+    from nnstudio.core.training import fitted
+
+    if dataset.columns:
+        say(dataset.description)
+    if not fit:
+        return architecture, summary
+    architecture, changes = fitted(architecture, dataset)
+    if changes:
+        say("Fitted the model to the dataset: " + "; ".join(changes) + ".")
+    else:
+        say("The model fits the dataset as it is.")
+    return architecture, summarize(architecture)
+
+
 def _download_hint(source) -> str:
     """For a Keras dataset that is not downloaded yet: how to train without it, or ""."""
     from nnstudio.core.datasets import needs_download
@@ -254,7 +328,11 @@ def _record_in_project(path: str, project, outcome) -> str:
     if Path(path).suffix.lower() != SUFFIX:
         return ""
     weights = outcome.weights if outcome.weights is not None else project.weights
-    recorded = project.replace(runs=(*project.runs, outcome.record), weights=weights)
+    recorded = project.replace(
+        architecture=outcome.architecture or project.architecture,  # fitted with --fit
+        runs=(*project.runs, outcome.record),
+        weights=weights,
+    )
     try:
         save_project(recorded, path)
     except OSError as e:

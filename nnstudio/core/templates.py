@@ -14,6 +14,9 @@ from nnstudio.core.project import Project
 from nnstudio.core.resources import resource
 from nnstudio.core.training.settings import TrainingSettings, settings_from_dict
 
+ARTICLES_SECTION = "The articles' models"
+GRAPHS_SECTION = "Skip connections and merges (graphs)"
+DATA_SECTION = "Other kinds of data (tables)"
 #: The template a first launch opens: article 002's MNIST CNN.
 DEFAULT_TEMPLATE = "mnist-cnn"
 
@@ -36,6 +39,16 @@ class Template:
     @property
     def description(self) -> str:
         return self.architecture.description
+
+    @property
+    def section(self) -> str:
+        """Where the Templates menu lists it: the articles' models, the graphs past them, or
+        the models of other kinds of data (a table)."""
+        from nnstudio.core.articles import article_of
+
+        if article_of(self.id) is not None:
+            return ARTICLES_SECTION
+        return GRAPHS_SECTION if not self.architecture.is_stack else DATA_SECTION
 
     def project(self) -> Project:
         """A new project: the model, its article's dataset and training settings, no runs."""

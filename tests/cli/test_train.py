@@ -268,3 +268,66 @@ def test_a_graph_trains_from_the_command_line(keras, capsys, tmp_path):
     report = last_json(capsys.readouterr().out)
     assert report["status"] == "completed"
     assert report["params"] == 12 + 7
+
+
+def _houses(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    lines = ["area;town;price"]
+    for i in range(150):
+        area, town = rng.uniform(30, 200), "ab"[i % 2]
+        lines.append(f"{area:.1f};{town};{1000 * area + (9000 if town == 'a' else 0):.2f}")
+    path = tmp_path / "houses.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_template_trains_on_a_csv_fitted_to_its_target(keras, capsys, tmp_path):
+    csv = _houses(tmp_path)
+    out = tmp_path / "houses.keras"
+    status = main(
+        [
+            *("train", "tabular-mlp", "--dataset", str(csv), "--target", "price", "--fit"),
+            *("--epochs", "40", "--seed", "0", "--json", "--out", str(out)),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    report = last_json(captured.out)
+    assert {"test_mae", "test_rmse", "test_r2"} <= set(report)
+    assert report["test_r2"] > 0.8
+    assert report["test_mae"] > 100  # in the prices' units
+    assert "Fitted the model to the dataset: Set the input shape to 3" in captured.err
+    assert read_info(out).table_encoding.target.column == "price"
+    status = main(["predict", str(out), str(csv), "--json"])
+    answers = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert len(answers[0]["rows"]) == 150
+    assert answers[0]["rows"][0]["row"] == 2
+    assert isinstance(answers[0]["rows"][0]["value"], float)
+    status = main(["predict", str(out), str(csv), "--out", str(tmp_path / "answers.csv")])
+    assert status == 0
+    assert "predicted price" in (tmp_path / "answers.csv").read_text().splitlines()[0]
+
+
+def test_classify_a_csv_with_the_bundled_penguins_recipe(keras, capsys):
+    status = main(["train", "tabular-mlp", "--epochs", "20", "--seed", "0", "--json"])
+    report = last_json(capsys.readouterr().out)
+    assert status == 0
+    assert report["dataset"] == "Palmer penguins"
+    assert report["test_accuracy"] > 0.85
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--dataset", "mnist-sample", "--target", "label"], "--target and --task choose"),
+        (["--task", "regress"], "holds categories"),
+        (["--target", "nope"], "has no column 'nope'"),
+    ],
+)
+def test_table_options_that_do_not_apply(keras, capsys, extra, message):
+    status = main(["train", "tabular-mlp", "--epochs", "1", *extra])
+    assert status in (1, 2)
+    assert message in capsys.readouterr().err

@@ -32,9 +32,15 @@ GRAPH_COUNTS = {
     "inception-cnn": 26_278,
     "densenet-cnn": 26_990,
 }
+#: Past the articles, other kinds of data: a table's rows (11 encoded inputs of the penguins).
+DATA_COUNTS = {
+    "tabular-mlp": 963,  # 11-32-16-3
+}
 
 
-@pytest.mark.parametrize(("id_", "count"), {**PARAMETER_COUNTS, **GRAPH_COUNTS}.items())
+@pytest.mark.parametrize(
+    ("id_", "count"), {**PARAMETER_COUNTS, **GRAPH_COUNTS, **DATA_COUNTS}.items()
+)
 def test_template_parameter_count(id_, count):
     summary = summarize(template(id_).architecture)
     assert summary.ok
@@ -46,13 +52,14 @@ def test_every_template_file_is_listed_and_described():
     files = {p.name[:-5] for p in resource("templates").iterdir() if p.name.endswith(".json")}
     listed = {t.id for t in templates()}
     assert listed == files - {"index"}
-    assert listed == set(PARAMETER_COUNTS) | set(GRAPH_COUNTS)
+    assert listed == set(PARAMETER_COUNTS) | set(GRAPH_COUNTS) | set(DATA_COUNTS)
     assert len({t.name for t in templates()}) == len(listed)
     for t in templates():
         from_article = t.id in PARAMETER_COUNTS
         assert ("Article" in t.description) == from_article
         assert (article_of(t.id) is not None) == from_article
-        assert t.architecture.is_stack == from_article  # the graphs are the ones past them
+        # The graphs are the ones past them (and the models of other kinds of data).
+        assert t.architecture.is_stack == (from_article or t.id in DATA_COUNTS)
         assert len(t.description) > 40
 
 
@@ -75,7 +82,10 @@ def test_resources_are_found_from_any_working_directory(tmp_path):
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
-    assert json.loads(out.stdout) == [len(PARAMETER_COUNTS) + len(GRAPH_COUNTS), 8000]
+    assert json.loads(out.stdout) == [
+        len(PARAMETER_COUNTS) + len(GRAPH_COUNTS) + len(DATA_COUNTS),
+        8000,
+    ]
 
 
 @pytest.mark.parametrize("t", templates(), ids=lambda t: t.id)
