@@ -381,12 +381,11 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         file.addAction(self.new_action)
         self.templates_menu = file.addMenu("New from &Template")
-        sections = {True: "The articles' models", False: "Skip connections and merges (graphs)"}
         section = None
         for t in templates():
-            if t.architecture.is_stack != section:
-                section = t.architecture.is_stack
-                self.templates_menu.addSection(sections[section])
+            if t.section != section:
+                section = t.section
+                self.templates_menu.addSection(section)
             action = self.templates_menu.addAction(t.name)
             action.setStatusTip(t.description)
             action.setToolTip(f"{t.description}\n\nTraining: {t.recipe}")

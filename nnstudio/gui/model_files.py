@@ -137,8 +137,12 @@ class ModelFiles(QObject):
         if dataset is not None and self._session.source != project.dataset:
             dataset = None
         weights = project.weights
-        names = weights.class_names if weights is not None and weights.fits(architecture) else ()
-        return model_info(architecture, project.dataset, project.training, dataset, names)
+        fits = weights is not None and weights.fits(architecture)
+        names = weights.class_names if fits else ()
+        preprocessing = weights.preprocessing if fits else None  # what it was trained with
+        return model_info(
+            architecture, project.dataset, project.training, dataset, names, preprocessing
+        )
 
     def _trained_description(self, architecture) -> str:
         epochs = self._trainer.epochs_done
@@ -228,7 +232,12 @@ class ModelFiles(QObject):
         self.current = current
         dataset = self._session.dataset if current.origin == "trained in the window" else None
         self._playground.set_model(
-            current.model, current.info.class_names, description, dataset, current.info.outputs
+            current.model,
+            current.info.class_names,
+            description,
+            dataset,
+            current.info.outputs,
+            info=current.info,
         )
 
     # Open Model --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnstudio.gui import theme
 
@@ -490,6 +490,49 @@ def weights_text(weights: Sequence[np.ndarray], limit: int = 20) -> str:
         return f"{total:,} learned weights."
     shown = "; ".join(np.array2string(np.asarray(w), precision=5) for w in weights)
     return f"Learned weights (Keras' get_weights): {shown}"
+
+
+class PredictionPlots(QWidget):
+    """A regression of many inputs (a table's rows): each answer against the truth, on the
+    diagonal where it is right, and the residuals (answer - truth), which show whether the
+    model is off more for some values than others."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.scatter = plot_widget(self.palette(), "Predicted against true", "predicted", "true")
+        self.scatter.setToolTip(
+            "One dot per test row: on the dashed diagonal the answer is exactly right; above "
+            "it the model answers too much, below too little"
+        )
+        self.residuals = plot_widget(self.palette(), "Residuals", "predicted - true", "true")
+        self.residuals.setToolTip(
+            "How far each answer is off: spread evenly around 0 the model's error does not "
+            "depend on the value; a slope or a funnel says it does (more data, features or a "
+            "larger model may help)"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scatter)
+        layout.addWidget(self.residuals)
+
+    def show_predictions(self, y_true, y_pred) -> None:
+        pg = pyqtgraph()
+        truth, answers = np.ravel(y_true).astype(float), np.ravel(y_pred).astype(float)
+        dots = {"pen": None, "symbol": "o", "symbolSize": 5, "symbolBrush": RUN_COLORS[0]}
+        item = self.scatter.getPlotItem()
+        item.clear()
+        if len(truth):
+            low = float(min(truth.min(), answers.min()))
+            high = float(max(truth.max(), answers.max()))
+            item.plot(
+                [low, high], [low, high],
+                pen=pg.mkPen(RUN_COLORS[2], width=2, style=Qt.PenStyle.DashLine),
+            )  # fmt: skip
+        item.plot(truth, answers, **dots)
+        item = self.residuals.getPlotItem()
+        item.clear()
+        item.addLine(y=0, pen=pg.mkPen(RUN_COLORS[2], width=2, style=Qt.PenStyle.DashLine))
+        item.plot(truth, answers - truth, **dots)
 
 
 class FunctionPlot(QWidget):

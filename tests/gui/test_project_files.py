@@ -94,9 +94,13 @@ def test_cancelling_the_save_dialog_keeps_the_project(window, answers):
 def test_templates_menu(window):
     entries = window.templates_menu.actions()
     sections = [a.text() for a in entries if a.isSeparator()]
-    assert sections == ["The articles' models", "Skip connections and merges (graphs)"]
+    assert sections == [
+        "The articles' models",
+        "Skip connections and merges (graphs)",
+        "Other kinds of data (tables)",
+    ]
     actions = {a.text(): a for a in entries if not a.isSeparator()}
-    assert len(actions) == 16
+    assert len(actions) == 17
     actions["Residual CNN"].trigger()
     assert window.stack.views.currentWidget() is window.stack.canvas
     actions["Face emotion CNN"].trigger()

@@ -40,6 +40,7 @@ from nnstudio.core.expressions import ExpressionError, parse_expression
 from nnstudio.core.toy_faces import EMOTIONS, write_image_folder
 from nnstudio.gui import dialogs, theme
 from nnstudio.gui.background import Threads
+from nnstudio.gui.data.column_table import ColumnTable
 from nnstudio.gui.data.data_session import DataSession
 from nnstudio.gui.image_grid import ImageGrid
 from nnstudio.gui.model.editor import Editor
@@ -49,6 +50,10 @@ FILE_KINDS = {
     "folder": ("Image folder (one subfolder per class)…", "Choose a folder of class subfolders"),
     "fer-csv": ("FER2013 CSV (emotion,pixels,Usage)…", "FER2013 CSV (*.csv);;All files (*)"),
     "image-csv": ("CSV of image files (filename,label)…", "CSV files (*.csv);;All files (*)"),
+    "table": (
+        "Table (CSV of numbers and categories)…",
+        "Tables (*.csv *.tsv *.tab);;All files (*)",
+    ),
 }
 PREVIEW = 100
 
@@ -164,7 +169,10 @@ class DataPanel(QWidget):
         right = QWidget()
         details = QVBoxLayout(right)
         details.addWidget(self.info)
-        details.addWidget(QLabel("<b>Samples</b> (random, with their labels)"))
+        self.columns = ColumnTable(editor)
+        details.addWidget(self.columns)
+        self.samples_title = QLabel("<b>Samples</b> (random, with their labels)")
+        details.addWidget(self.samples_title)
         details.addWidget(self.preview)
         details.addLayout(self.histogram_host)
         details.addWidget(self.imbalance)
@@ -396,7 +404,7 @@ class DataPanel(QWidget):
                 f"<b>Still loaded: {previous.name}</b> (the dataset chosen above could not be "
                 f"loaded)<br>{previous.describe()}"
             )
-            self._show_samples(previous)  # the samples of what is loaded, as it says
+            self._show_samples_or_columns(previous)  # what is loaded, as it says
             self._show_histogram(previous)
         self._show_source()
         self._offer_sample()
@@ -413,11 +421,22 @@ class DataPanel(QWidget):
         self.status.setText(f"Loaded: {dataset.describe()}.")
         self.info.setText(
             f"<b>{dataset.name}</b><br>{dataset.describe()}<br><br>"
-            f"{dataset.description}<br><small>{dataset.attribution}</small>{skipped}"
+            f"{dataset.description.replace(chr(10), '<br>')}<br>"
+            f"<small>{dataset.attribution}</small>{skipped}"
         )
-        self._show_samples(dataset)
+        self._show_samples_or_columns(dataset)
         self._show_histogram(dataset)
         self._show_source()
+
+    def _show_samples_or_columns(self, dataset: Dataset) -> None:
+        """A table's columns in place of samples (its rows are encoded numbers); a grid or
+        lines of samples for anything else."""
+        self.columns.show_dataset(dataset)
+        table = bool(dataset.columns)
+        self.samples_title.setVisible(not table)
+        self.preview.setVisible(not table)
+        if not table:
+            self._show_samples(dataset)
 
     def _show_samples(self, dataset: Dataset) -> None:
         if not dataset.is_image:

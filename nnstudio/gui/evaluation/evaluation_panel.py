@@ -137,6 +137,7 @@ class EvaluationPanel(QWidget):
         self.weights.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.regression_plot_host.addWidget(self.weights)
         self._plot = None
+        self._predictions = None
         self.stack.addWidget(self.regression)
 
         top_row = QHBoxLayout()
@@ -196,8 +197,9 @@ class EvaluationPanel(QWidget):
             errors = evaluation.errors()
             self.headline.setText(
                 f"<b>On the {evaluation.split}</b> ({n:,} samples): {loss} · "
-                f"mean squared error {errors['mse']:.4g} · mean absolute error "
-                f"{errors['mae']:.4g}"
+                f"mean absolute error <b>{errors['mae']:.4g}</b> · root mean squared error "
+                f"{errors['rmse']:.4g} · R² {errors['r2']:.3f} (1 is perfect, 0 no better than "
+                "the mean)"
             )
             self._show_regression(evaluation, weights or [])
             return
@@ -266,11 +268,20 @@ class EvaluationPanel(QWidget):
         _fill(self.rows, rows)
 
     def _show_regression(self, e: Evaluation, weights: list) -> None:
-        from nnstudio.gui.plots import FunctionPlot, weights_text
+        from nnstudio.gui.plots import FunctionPlot, PredictionPlots, weights_text
 
         self.stack.setCurrentWidget(self.regression)
         self.weights.setText(weights_text(weights or []))
-        if e.x.shape[1:] != (1,):
+        one_input = e.x.shape[1:] == (1,)
+        if self._plot is not None:
+            self._plot.setVisible(one_input)
+        if self._predictions is not None:
+            self._predictions.setVisible(not one_input)
+        if not one_input:  # a table's rows: each answer against the truth
+            if self._predictions is None:
+                self._predictions = PredictionPlots()
+                self.regression_plot_host.insertWidget(0, self._predictions, 1)
+            self._predictions.show_predictions(e.y_true, e.outputs)
             return
         if self._plot is None:
             self._plot = FunctionPlot()

@@ -36,6 +36,7 @@ from nnstudio.gui.playground.draw_pad import DEFAULT_BRUSH, DrawPad
 from nnstudio.gui.playground.image_page import ImagesPage
 from nnstudio.gui.playground.inside_view import InsideView
 from nnstudio.gui.playground.probability_bars import ProbabilityBars
+from nnstudio.gui.playground.table_page import TablePage
 from nnstudio.gui.widgets import parse_numbers
 
 #: Truth tables are offered for models with at most this many inputs.
@@ -166,11 +167,15 @@ class PlaygroundPanel(QWidget):
         self.draw = DrawPage()
         self.images = ImagesPage(jobs)
         self.values = ValuesPage()
+        self.table = TablePage()
+        self._info = None
+        self._encoding = None
         self.inputs = QTabWidget()
         for page, title, tip in (
             (self.draw, "Draw", "Draw a digit and watch the model's answer follow the pen"),
             (self.images, "Images", "Open photos (faces, say) and read the model's answers"),
             (self.values, "Values", "Type input values; see a logic gate's truth table"),
+            (self.table, "Table row", "Set a row's values and read the answer of a table model"),
         ):
             self.inputs.setTabToolTip(self.inputs.addTab(page, title), tip)
         self.bars = ProbabilityBars()
@@ -189,15 +194,29 @@ class PlaygroundPanel(QWidget):
         self.inputs.currentChanged.connect(self._on_page_changed)
         self.values.inputs.returnPressed.connect(self._predict_values)
         self.values.inputs.textEdited.connect(self._predict_values)
+        self.table.values_changed.connect(self._predict_row)
+        self.table.answer_file_requested.connect(self._answer_file)
         self._set_enabled(False)
 
     # The model -------------------------------------------------------------------------
 
     def set_model(
-        self, model, class_names, description: str, dataset=None, outputs: str = "unknown"
+        self,
+        model,
+        class_names,
+        description: str,
+        dataset=None,
+        outputs: str = "unknown",
+        info=None,
     ) -> None:
         """Use a trained model (tracing it happens on a worker thread); ``outputs`` is what
-        its outputs are (ModelInfo.outputs)."""
+        its outputs are (ModelInfo.outputs); ``info`` its whole metadata (a table model's
+        encoding is in it)."""
+        self._info = info
+        try:
+            self._encoding = info.table_encoding if info is not None else None
+        except NnstudioError:
+            self._encoding = None
         self.status.setText(f"Preparing {description}…")
         self._description = description
         self._dataset = dataset
@@ -234,6 +253,7 @@ class PlaygroundPanel(QWidget):
         self.values.weights.clear()
         self.values.table.setRowCount(0)
         self.values.hide_function()
+        self.table.show_encoding(None)
         self.images.show_images(images)
 
     def _on_failed(self, message: str) -> None:
@@ -245,12 +265,18 @@ class PlaygroundPanel(QWidget):
             return  # another model came (or the model went) while this one was traced
         self.predictor = predictor
         shape = predictor.input_shape
-        images = takes_images(shape)
+        table = self._encoding is not None and self._encoding.width == math.prod(shape)
+        images = takes_images(shape) and not table
         self._set_enabled(True)
         for page in (self.draw, self.images):
             self.inputs.setTabEnabled(self.inputs.indexOf(page), images)
+        self.inputs.setTabEnabled(self.inputs.indexOf(self.values), not table)
+        self.inputs.setTabEnabled(self.inputs.indexOf(self.table), table)
+        self.table.show_encoding(self._encoding if table else None)
         digits = images and tuple(shape) in ((28, 28, 1), (28, 28), (784,))
-        if not images:
+        if table:
+            self.inputs.setCurrentWidget(self.table)
+        elif not images:
             self.inputs.setCurrentWidget(self.values)
         elif self.inputs.currentWidget() is self.values or not digits:
             self.inputs.setCurrentWidget(self.draw if digits else self.images)
@@ -266,6 +292,8 @@ class PlaygroundPanel(QWidget):
                 else "Open images, drop or paste them."
             )
             if images
+            else "Set a row's values, or answer a CSV file."
+            if table
             else "Type input values."
         )
         self.status.setText(f"<b>{self._description}</b>: input {shape}, answers {what}. {hint}")
@@ -300,6 +328,8 @@ class PlaygroundPanel(QWidget):
             self._predict_image()
         elif page is self.values and self.values.inputs.text().strip():
             self._predict_values()
+        elif page is self.table and self.table.encoding is not None:
+            self._predict_row()
 
     def _schedule(self) -> None:
         """Coalesce the pen's moves: one prediction per event-loop pass."""
@@ -401,6 +431,57 @@ class PlaygroundPanel(QWidget):
             function = self.values.function
             if size == 1 and prediction.probabilities is None and function is not None:
                 function.mark(numbers[0], float(prediction.outputs.ravel()[0]))
+
+    def _predict_row(self, *_) -> None:
+        """The model's answer for the form's row, encoded as the training rows were; a number
+        in the target's own units."""
+        encoding = self.table.encoding
+        if self.predictor is None or encoding is None:
+            return
+        import pandas as pd
+
+        row = pd.DataFrame({c: [v] for c, v in self.table.values().items()})
+        try:
+            x = encoding.encode(row)[0].reshape(self.predictor.input_shape)
+            prediction = self.predictor(x)
+        except NnstudioError as e:
+            self.table.answer.setText(capitalized(str(e)) + ".")
+            return
+        target = encoding.target
+        if prediction.probabilities is None:
+            value = float(encoding.in_units(prediction.outputs.ravel())[0])
+            shown = Prediction(np.array([value]), None, (), prediction.activations)
+            self.bars.show_prediction(shown)
+            self.bars.detail.setText(f"{target.column}, in its own units")
+            self.table.answer.setText(f"<b>{target.column}</b> = {value:.6g}")
+        else:
+            self.bars.show_prediction(prediction)
+            name, p = prediction.top(1)[0]
+            self.table.answer.setText(f"<b>{target.column}</b>: {name} ({p:.1%})")
+        self.inside.show_prediction(prediction)
+        self.predicted.emit(prediction)
+
+    def _answer_file(self, rows: str, out: str) -> None:
+        """Answer a CSV file on a worker thread; say how it went on the page."""
+        from nnstudio.core.playground.table_answers import answer_file_to
+
+        if self.predictor is None or self._info is None:
+            return
+        self._jobs.run(
+            answer_file_to,
+            self.predictor.model,
+            self._info,
+            rows,
+            out,
+            finished=self._on_file_answered,
+            failed=lambda message: self.table.file_status.setText(
+                f"The file could not be answered: {message}"
+            ),
+        )
+
+    def _on_file_answered(self, result) -> None:
+        count, path = result
+        self.table.file_status.setText(f"Wrote {count:,} answers to {path}.")
 
     def _show_function(self) -> None:
         """A small model's learned weights; a regression of one x as a curve over its data."""
