@@ -35,6 +35,8 @@ class Feature:
     mean: float = 0.0
     std: float = 1.0
     values: tuple[str, ...] = ()
+    #: A number column of whole numbers only (a count, a year), in the training rows.
+    whole: bool = False
 
     @property
     def width(self) -> int:
@@ -50,7 +52,8 @@ class Feature:
     def to_dict(self) -> dict[str, Any]:
         if self.kind == CATEGORY:
             return {"column": self.column, "kind": CATEGORY, "values": list(self.values)}
-        return {"column": self.column, "kind": NUMBER, "mean": self.mean, "std": self.std}
+        out = {"column": self.column, "kind": NUMBER, "mean": self.mean, "std": self.std}
+        return {**out, "whole": True} if self.whole else out
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,8 @@ def fit_feature(column: str, kind: str, values) -> Feature:
         present = numbers[~np.isnan(numbers)]
         mean = float(present.mean()) if len(present) else 0.0
         std = float(present.std()) if len(present) else 0.0
-        return Feature(column, NUMBER, mean, std if std > 0 else 1.0)
+        whole = bool(len(present)) and bool(np.all(np.mod(present, 1) == 0))
+        return Feature(column, NUMBER, mean, std if std > 0 else 1.0, whole=whole)
     texts = values.map(_text, na_action="ignore")
     counts = texts.value_counts()
     found = sorted(counts.index, key=_order)
@@ -201,7 +205,8 @@ def encoding_from_dict(doc: Any) -> TableEncoding:
         if f.get("kind") == CATEGORY:
             features.append(Feature(f["column"], CATEGORY, values=_strings(f, "values")))
         elif f.get("kind") == NUMBER:
-            features.append(Feature(f["column"], NUMBER, _number(f, "mean"), _number(f, "std")))
+            mean, std = _number(f, "mean"), _number(f, "std")
+            features.append(Feature(f["column"], NUMBER, mean, std, whole=f.get("whole") is True))
         else:
             raise DatasetError(f"unknown kind of feature {f.get('kind')!r}")
     t = doc.get("target")

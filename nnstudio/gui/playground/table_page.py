@@ -79,7 +79,7 @@ class TablePage(QWidget):
         )
         self.intro.setText(
             f"Set a row's values: the model answers {what} as they change. Numbers start at "
-            "the training rows' mean."
+            "the training rows' mean (rounded for whole numbers)."
         )
         for feature in encoding.features:
             field = self._number(feature) if feature.kind == NUMBER else self._category(feature)
@@ -90,9 +90,14 @@ class TablePage(QWidget):
     def _number(self, feature) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
         spin.setRange(-1e12, 1e12)
-        spin.setDecimals(4)
-        spin.setSingleStep(max(feature.std / 4, 1e-4))
-        spin.setValue(feature.mean)
+        if feature.whole:  # a count, a year: whole numbers, as the training rows have them
+            spin.setDecimals(0)
+            spin.setSingleStep(1)
+            spin.setValue(round(feature.mean))
+        else:
+            spin.setDecimals(4)
+            spin.setSingleStep(max(feature.std / 4, 1e-4))
+            spin.setValue(feature.mean)
         spin.setToolTip(
             f"In training: mean {feature.mean:.4g}, standard deviation {feature.std:.4g} (the "
             "model sees (value - mean) / std)"

@@ -163,6 +163,14 @@ def test_the_bundled_penguins(tmp_path):
     assert dataset.sample_shape == (11,)
     assert dataset.preprocessing.target.task == CLASSIFICATION
     assert "Gorman" in dataset.attribution
+    whole = {f.column: f.whole for f in dataset.preprocessing.features if f.kind == "number"}
+    assert whole == {
+        "bill_length_mm": False,
+        "bill_depth_mm": False,
+        "flipper_length_mm": True,
+        "body_mass_g": True,
+        "year": True,
+    }
     mass = load_dataset(DatasetSource("penguins", options={"target": "body_mass_g"}))
     assert mass.task == "regression"
     assert "2 rows without a 'body_mass_g' left out" in mass.description
