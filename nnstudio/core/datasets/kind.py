@@ -38,3 +38,6 @@ class DatasetKind:
     images: bool = False
     #: It is read at the size and colour of a model that takes images.
     reads_at_model_size: bool = False
+    #: (source, the trained model's preprocessing) -> the DataCode of its load_data(), for a
+    #: kind whose data a model takes only once encoded (a table), or None.
+    preprocessed_script: Callable | None = None

@@ -266,7 +266,7 @@ def training_script(info: ModelInfo) -> str:
             f"{info.name} cannot be trained on {info.dataset or source.name} as it stands, so "
             f"there is no training to export: {e}"
         ) from None
-    data = data_code(source, tuple(arch.input_shape), info.dataset)
+    data = data_code(source, tuple(arch.input_shape), info.dataset, info.preprocessing)
     image = source.name in IMAGE_SOURCES
     usage = (
         f"build_model() rebuilds the model and load_data() loads {info.dataset or source.name}; "
@@ -277,7 +277,9 @@ def training_script(info: ModelInfo) -> str:
     lines = docstring_lines(arch, "a Keras model and its training", usage)
     lines += ["", *sorted(data.stdlib), *([""] if data.stdlib else [])]
     keras_lines = import_lines(arch)
-    lines += [keras_lines[0], "import numpy as np", *keras_lines[1:], *sorted(data.imports)]
+    plain = sorted(i for i in data.imports if i.startswith("import "))
+    froms = sorted(i for i in data.imports if not i.startswith("import "))
+    lines += [keras_lines[0], "import numpy as np", *plain, *keras_lines[1:], *froms]
     lines.append("")
     lines += _constants(info, settings, data, arch)
     for block in (build_model_lines(arch), data.lines, _helpers(plan, tuple(arch.input_shape))):

@@ -14,6 +14,8 @@ NumPy, as close to nnstudio's own loading as they allow.
 - A full dataset from the user's own copy (mnist.npz, Fashion-MNIST's .gz files, the CIFAR-10
   archive): read from that copy.
 - Toy faces: drawn by nnstudio's generator, so that script needs nnstudio installed and says so.
+- A table: read with pandas and encoded with the trained model's own encoding (written out), the
+  same test rows held out.
 
 Each returns ``(x_train, y_train), (x_test, y_test)`` (the test pair may be None, None). Each
 kind of dataset writes its own (``datasets.kinds``); this module picks it.
@@ -28,10 +30,16 @@ from nnstudio.core.datasets.script import DataCode, constant_lines, literal, lit
 __all__ = ["DataCode", "constant_lines", "data_code", "literal", "literal_lines"]
 
 
-def data_code(source: DatasetSource, input_shape: tuple, title: str) -> DataCode:
-    """``load_data()`` (and its helpers) for a dataset source: the kind's own, or nnstudio's
-    loader where no other library reads it (the toy faces)."""
-    script = kind(source.name).script
+def data_code(
+    source: DatasetSource, input_shape: tuple, title: str, preprocessing=None
+) -> DataCode:
+    """``load_data()`` (and its helpers) for a dataset source: the kind's own (encoding the
+    data with the model's ``preprocessing``, for a table), or nnstudio's loader where no other
+    library reads it (the toy faces)."""
+    dataset_kind = kind(source.name)
+    if preprocessing is not None and dataset_kind.preprocessed_script is not None:
+        return dataset_kind.preprocessed_script(source, preprocessing)
+    script = dataset_kind.script
     if script is not None:
         return script(source, tuple(input_shape), title)
     return _nnstudio(source, title)

@@ -388,3 +388,53 @@ def test_what_cannot_be_exported_as_a_script(trained):
     info = model_info(wrong, DatasetSource("mnist-sample"), TrainingSettings())
     with pytest.raises(ExportError, match="Wrong cannot be trained on MNIST sample as it stands"):
         training_script(info)
+
+
+def _table_script(tmp_path, source):
+    from nnstudio.core.datasets import load_dataset
+
+    dataset = load_dataset(source)
+    arch = template("tabular-mlp").architecture
+    from nnstudio.core.training import fitted
+
+    arch, _ = fitted(arch, dataset)
+    info = model_info(arch, source, TrainingSettings(epochs=2), dataset)
+    return dataset, export_model(None, info, "python", tmp_path / "table_model.py")
+
+
+def test_a_table_script_loads_exactly_what_nnstudio_trains_on(tmp_path):
+    import numpy as np
+
+    from nnstudio.core.datasets import DatasetSource as Source
+
+    for source in (
+        Source("penguins"),
+        Source("penguins", options={"target": "body_mass_g", "seed": 3}),
+    ):
+        dataset, path = _table_script(tmp_path, source)
+        module = import_script(path)
+        (x_train, y_train), (x_test, y_test) = module.load_data()
+        assert np.allclose(x_train, dataset.x_train, atol=1e-6)
+        assert np.allclose(y_train, dataset.y_train, atol=1e-6)
+        assert np.allclose(x_test, dataset.x_test, atol=1e-6)
+        assert np.allclose(y_test, dataset.y_test, atol=1e-6)
+        assert dataset.preprocessing.to_dict() == module.ENCODING
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff is not installed")
+def test_a_table_script_of_ones_own_csv_is_lint_free(tmp_path):
+    rows = "\n".join(f"{i * 0.5};{'ab'[i % 2]};{i % 3}" for i in range(40))
+    csv = tmp_path / "own.csv"
+    csv.write_text("x;kind;label\n" + rows + "\n")
+    dataset, path = _table_script(tmp_path, DatasetSource("table", str(csv)))
+    module = import_script(path)
+    assert module.SEPARATOR == ";"
+    (x_train, _), _ = module.load_data()
+    assert x_train.shape == dataset.x_train.shape
+    for command in (["format", "--check", "--diff"], ["check", "--select", "E,F,W,I"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "--no-cache", "--isolated", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

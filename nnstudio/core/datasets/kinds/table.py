@@ -19,6 +19,22 @@ def _load(source, input_shape, progress, cancelled):
     return table_dataset(source, progress, cancelled)
 
 
+def _script(source, preprocessing):
+    from nnstudio.core.datasets.table_script import table_script
+
+    return table_script(source, preprocessing, source.path or "table.csv")
+
+
+def _penguins_script(source, preprocessing):
+    from importlib.resources import as_file
+
+    from nnstudio.core.datasets.table_script import table_script
+    from nnstudio.core.resources import resource
+
+    with as_file(resource("datasets", PENGUINS_FILE)) as path:
+        return table_script(source, preprocessing, str(path))
+
+
 def _load_penguins(source, input_shape, progress, cancelled):
     from importlib.resources import as_file
 
@@ -55,6 +71,7 @@ KINDS = (
         "Palmer penguins (bundled table)",
         _load_penguins,
         known=_known_penguins,
+        preprocessed_script=_penguins_script,
     ),
     DatasetKind(
         "table",
@@ -62,5 +79,6 @@ KINDS = (
         _load,
         recognise=_recognise,
         file=True,
+        preprocessed_script=_script,
     ),
 )
