@@ -241,3 +241,40 @@ def test_pauses_are_left_out_of_the_eta_and_speed(window, monkeypatch):
     now[0] = 160.0  # a minute's pause
     panel._time_pauses("running")
     assert now[0] - panel._batch_start == 10.0
+
+
+def test_a_model_of_two_inputs_and_outputs_says_what_the_data_would_have_to_provide(
+    window, qtbot, answers, tmp_path
+):
+    """Such a model is built, summarised and exported in the window; training it says why not."""
+    import json
+
+    doc = {
+        "format": "nnstudio-architecture",
+        "version": 2,
+        "name": "Two heads",
+        "inputs": [{"name": "image", "shape": [28, 28, 1]}, {"name": "extra", "shape": [4]}],
+        "layers": [
+            {"type": "Flatten", "name": "flat", "inputs": ["image"]},
+            {"type": "Concatenate", "name": "both", "inputs": ["flat", "extra"]},
+            {"type": "Dense", "name": "digit", "units": 10, "activation": "softmax"},
+            {"type": "Dense", "name": "size", "units": 1, "inputs": ["both"]},
+        ],
+        "outputs": ["digit", "size"],
+    }
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(doc))
+    window.files.open_path(path)
+    assert window.editor.architecture.name == "Two heads"
+    assert window.editor.summary.ok
+    wait_for_dataset(window, qtbot)
+    window.train_action.trigger()
+    title, text = answers.errors[-1]
+    assert title == "Cannot train this model"
+    assert "takes 2 inputs (image, extra) and gives 2 outputs" in text
+    assert "would have to provide 2 arrays of samples and 2 of targets" in text
+    assert window.trainer.state == "idle"
+    assert window.editor.runs == ()
+    # Both heads on the 788 values of the image and the extra ones, as Keras counts them.
+    assert window.editor.summary.total_params == 788 * 10 + 10 + 788 + 1
+    assert window.editor.summary.output_shapes == ((None, 10), (None, 1))
