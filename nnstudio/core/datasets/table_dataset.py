@@ -42,6 +42,7 @@ from nnstudio.core.datasets.table_file import (
     Table,
     _as_numbers,
     _text,
+    distinct,
     read_table,
 )
 
@@ -160,7 +161,8 @@ def table_dataset(
             f"{table.path.name} has {rows} row{'s' * (rows != 1)} with a {target.name!r}; a "
             f"model learns from many rows (at least {MIN_ROWS}, better hundreds): add rows"
         )
-    frame = frame[keep]
+    if not keep.all():
+        frame = frame[keep]
     task = task_for(target, frame[target.name], chosen.task)
     inputs = _inputs(table, chosen)
     if not inputs:
@@ -170,27 +172,27 @@ def table_dataset(
             "a category"
         )
     rows = np.arange(len(frame))
-    labels = frame[target.name].map(_text).to_numpy() if task == CLASSIFICATION else None
-    strata = (
-        np.unique(labels, return_inverse=True)[1] if labels is not None else np.zeros(len(rows))
-    )
+    progress(1.0, f"Holding out test rows of {table.path.name}")
+    strata = _classes(frame[target.name]) if task == CLASSIFICATION else np.zeros(len(rows))
     seed = int(source.options.get("seed", 0))
     train, _, test, _ = held_out(rows, strata, held_out_share(source), seed)
-    training = frame.iloc[train]
-    encoding = TableEncoding(
-        tuple(fit_feature(c.name, c.kind, training[c.name]) for c in inputs),
-        fit_target(target.name, task, training[target.name]),
+    progress(1.0, "Fitting the encoding to the training rows")
+    encoding = TableEncoding(  # fitted one column at a time: no copy of the training rows
+        tuple(fit_feature(c.name, c.kind, frame[c.name].iloc[train]) for c in inputs),
+        fit_target(target.name, task, frame[target.name].iloc[train]),
     )
     if task == CLASSIFICATION and len(encoding.target.classes) < 2:
         raise DatasetError(
             f"the training rows have one value of {target.name!r}; add rows of its others"
         )
-    x_train, y_train = encoding.encode(training), encoding.targets(training[target.name])
+    progress(1.0, f"Encoding {len(train):,} training rows")
+    x_train = encoding.encode(frame, train)
+    y_train = encoding.targets(frame[target.name].iloc[train])
     x_test = y_test = None
     if test is not None:
-        testing = frame.iloc[test]
-        x_test = encoding.encode(testing)
-        y_test = _test_targets(encoding, testing[target.name])
+        progress(1.0, f"Encoding {len(test):,} test rows")
+        x_test = encoding.encode(frame, test)
+        y_test = encoding.targets(frame[target.name].iloc[test])
         if task == CLASSIFICATION:  # a class only the test rows have cannot be answered
             known = y_test >= 0
             x_test, y_test = x_test[known], y_test[known]
@@ -208,11 +210,15 @@ def table_dataset(
     )
 
 
-def _test_targets(encoding: TableEncoding, values) -> np.ndarray:
-    if encoding.target.task == REGRESSION:
-        return encoding.targets(values)
-    index = {c: i for i, c in enumerate(encoding.target.classes)}
-    return np.array([index.get(_text(v), -1) for v in values], dtype=np.int64)
+def _classes(values) -> np.ndarray:
+    """Each row's class as its place among the sorted class names, to stratify by.
+
+    Sorted as the exported script's ``np.unique`` sorts them, so both hold out the same rows.
+    """
+    codes, uniques = distinct(values)
+    names = [_text(u) for u in uniques]
+    place = {name: i for i, name in enumerate(sorted(set(names)))}
+    return np.array([place[name] for name in names], np.int64)[codes]
 
 
 def _plural(n: int, word: str, words: str = "") -> str:

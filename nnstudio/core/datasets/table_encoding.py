@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from nnstudio.core.datasets.base import DatasetError
-from nnstudio.core.datasets.table_file import CATEGORY, NUMBER, _as_numbers, _text
+from nnstudio.core.datasets.table_file import CATEGORY, NUMBER, _as_numbers, _text, distinct
 
 FORMAT = "nnstudio-table-encoding"
 VERSION = 1
@@ -94,26 +94,30 @@ class TableEncoding:
         """The columns a row must have to be answered."""
         return tuple(f.column for f in self.features)
 
-    def encode(self, frame) -> np.ndarray:
+    def encode(self, frame, rows=None) -> np.ndarray:
         """The model's inputs (N, width) float32 for the rows of a pandas DataFrame of raw
-        values; DatasetError naming a column the rows lack."""
+        values (``rows``: the positions of those to encode, all by default), written one column
+        at a time; DatasetError naming a column the rows lack."""
         lacking = [c for c in self.columns if c not in frame.columns]
         if lacking:
             raise DatasetError(
                 f"the rows have no column {lacking[0]!r}, which the model takes; its inputs are "
                 + ", ".join(repr(c) for c in self.columns)
             )
-        parts = [_encode(f, frame[f.column]) for f in self.features]
-        if not parts:
-            return np.zeros((len(frame), 0), np.float32)
-        return np.concatenate(parts, axis=1)
+        out = np.empty((len(frame) if rows is None else len(rows), self.width), np.float32)
+        start = 0
+        for f in self.features:
+            values = frame[f.column] if rows is None else frame[f.column].iloc[rows]
+            out[:, start : start + f.width] = _encode(f, values)
+            start += f.width
+        return out
 
     def targets(self, values) -> np.ndarray:
-        """The training targets of raw target values: class indices (int64), or the numbers
-        scaled (N, 1) float32. Rows with a missing target must be dropped before."""
+        """The training targets of raw target values: class indices (int64; -1 for a class
+        the training rows did not have), or the numbers scaled (N, 1) float32. Rows with a
+        missing target must be dropped before."""
         if self.target.task == CLASSIFICATION:
-            index = {c: i for i, c in enumerate(self.target.classes)}
-            return np.array([index[_text(v)] for v in values], dtype=np.int64)
+            return positions(values, self.target.classes)
         numbers = _as_numbers(values).to_numpy(dtype=np.float64)
         return ((numbers - self.target.mean) / self.target.std).astype(np.float32)[:, None]
 
@@ -135,13 +139,21 @@ def _encode(feature: Feature, values) -> np.ndarray:
         numbers = _as_numbers(values).to_numpy(dtype=np.float64)
         numbers = np.where(np.isnan(numbers), feature.mean, numbers)
         return ((numbers - feature.mean) / feature.std).astype(np.float32)[:, None]
-    index = {v: i for i, v in enumerate(feature.values)}
-    texts = values.map(_text, na_action="ignore").fillna(MISSING_VALUE)
-    positions = texts.map(index).to_numpy(dtype=np.float64, na_value=np.nan)
+    where = positions(values, feature.values, missing=MISSING_VALUE)
     out = np.zeros((len(values), len(feature.values)), np.float32)
-    known = ~np.isnan(positions)  # a value the training rows never had: no input is on
-    out[np.flatnonzero(known), positions[known].astype(np.int64)] = 1.0
+    known = where >= 0  # a value the training rows never had: no input is on
+    out[np.flatnonzero(known), where[known]] = 1.0
     return out
+
+
+def positions(values, known: tuple[str, ...], missing: str | None = None) -> np.ndarray:
+    """Each cell's position (int64) among ``known`` values by its text (``12`` for 12.0), -1
+    for one not among them; a missing cell counts as the value ``missing``."""
+    index = {v: i for i, v in enumerate(known)}
+    codes, uniques = distinct(values)
+    lookup = [index.get(_text(u), -1) for u in uniques]
+    lookup.append(index.get(missing, -1) if missing is not None else -1)
+    return np.array(lookup, np.int64)[codes]
 
 
 def fit_feature(column: str, kind: str, values) -> Feature:
@@ -153,10 +165,9 @@ def fit_feature(column: str, kind: str, values) -> Feature:
         std = float(present.std()) if len(present) else 0.0
         whole = bool(len(present)) and bool(np.all(np.mod(present, 1) == 0))
         return Feature(column, NUMBER, mean, std if std > 0 else 1.0, whole=whole)
-    texts = values.map(_text, na_action="ignore")
-    counts = texts.value_counts()
-    found = sorted(counts.index, key=_order)
-    if texts.isna().any():
+    codes, uniques = distinct(values)
+    found = sorted({_text(u) for u in uniques}, key=_order)
+    if (codes < 0).any():
         found.append(MISSING_VALUE)
     return Feature(column, CATEGORY, values=tuple(found))
 
@@ -171,7 +182,7 @@ def _order(value: str) -> tuple:
 
 def fit_target(column: str, task: str, values) -> Target:
     if task == CLASSIFICATION:
-        classes = sorted(set(values.map(_text)), key=_order)
+        classes = sorted({_text(u) for u in distinct(values)[1]}, key=_order)
         return Target(column, CLASSIFICATION, classes=tuple(classes))
     numbers = _as_numbers(values).to_numpy(dtype=np.float64)
     std = float(numbers.std())

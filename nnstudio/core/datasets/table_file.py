@@ -269,12 +269,36 @@ def sniff(path: Path) -> Dialect:
     return Dialect(delimiter, quotechar, _has_header(rows), bom)
 
 
+def distinct(values) -> tuple[np.ndarray, list]:
+    """A column's distinct present values and, for each cell, the position of its value among
+    them (-1 for a missing cell): what work on a column's values does once per value rather
+    than once per cell."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes, np.int64), list(np.asarray(uniques, dtype=object))
+
+
 def _as_numbers(values):
+    """A column as float64 numbers (a pandas Series): cells that are not numbers are NaN."""
     import pandas as pd
 
     if values.dtype.kind in "biuf":
         return values.astype("float64")
-    return pd.to_numeric(values, errors="coerce")
+    codes, uniques = distinct(values)
+    numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+    numbers = np.append(numbers.to_numpy(dtype=np.float64, na_value=np.nan), np.nan)
+    return pd.Series(numbers[codes], index=values.index)
+
+
+def _words(values) -> float:
+    """The mean number of words in the present cells of a column of strings."""
+    codes, uniques = distinct(values)
+    present = codes[codes >= 0]
+    if not len(present):
+        return 0.0
+    words = np.array([len(str(u).split()) for u in uniques], np.float64)
+    return float(np.bincount(present, minlength=len(uniques)) @ words / len(present))
 
 
 def _infer(name: str, values) -> Column:
@@ -284,9 +308,9 @@ def _infer(name: str, values) -> Column:
     examples = tuple(dict.fromkeys(_text(v) for v in present.iloc[:50]))[:4]
     if count == 0:
         return Column(name, EMPTY, EMPTY, missing, 0, ())
-    distinct = int(present.nunique())
+    distinct_values = int(present.nunique())
     if values.dtype.kind == "b":
-        return Column(name, CATEGORY, CATEGORY, missing, distinct, examples)
+        return Column(name, CATEGORY, CATEGORY, missing, distinct_values, examples)
     numbers = _as_numbers(values)
     parsed = int(numbers.notna().sum())
     if parsed and parsed >= _NUMBER_SHARE * count:
@@ -297,19 +321,26 @@ def _infer(name: str, values) -> Column:
             first = (where, _text(values.iloc[where]))
         kind = NUMBER
         integral = bool(np.all(np.mod(numbers.dropna().to_numpy(), 1) == 0))
-        if integral and distinct == count == len(values) and count >= 20 and _ID_NAMES.search(name):
+        whole_ids = distinct_values == count == len(values) and count >= 20
+        if integral and whole_ids and _ID_NAMES.search(name):
             kind = IDENTIFIER
         return Column(
-            name, kind, kind, missing + count - parsed, distinct, examples, count - parsed, first
+            name,
+            kind,
+            kind,
+            missing + count - parsed,
+            distinct_values,
+            examples,
+            count - parsed,
+            first,
         )
-    words = float(present.astype(str).str.split().str.len().mean())
-    if words >= _TEXT_WORDS and distinct > count // 2:
+    if _words(values) >= _TEXT_WORDS and distinct_values > count // 2:
         kind = TEXT
-    elif distinct == count and count >= 20:
+    elif distinct_values == count and count >= 20:
         kind = IDENTIFIER
     else:
         kind = CATEGORY
-    return Column(name, kind, kind, missing, distinct, examples)
+    return Column(name, kind, kind, missing, distinct_values, examples)
 
 
 def _text(value) -> str:
@@ -319,10 +350,10 @@ def _text(value) -> str:
     return str(value)
 
 
-def _names(frame, has_header: bool) -> list[str]:
+def _names(columns, has_header: bool) -> list[str]:
     """Column names people can read: ``column 3`` for a column without one."""
     names = []
-    for i, name in enumerate(frame.columns):
+    for i, name in enumerate(columns):
         text = str(name).strip()
         if not has_header or not text or text.startswith("Unnamed: "):
             text = f"column {i + 1}"
@@ -367,27 +398,8 @@ def read_table(
             has_header=dialect.has_header if header is None else bool(header),
             delimiter=delimiter or dialect.delimiter,
         )
-    size = max(path.stat().st_size, 1)
-    chunks = []
     try:
-        with path.open("rb") as f:
-            reader = pd.read_csv(
-                f,
-                sep=dialect.delimiter,
-                quotechar=dialect.quotechar,
-                header=0 if dialect.has_header else None,
-                encoding="utf-8-sig",
-                na_values=list(MISSING),
-                skipinitialspace=True,
-                skip_blank_lines=True,
-                chunksize=_CHUNK_ROWS,
-                low_memory=False,
-            )
-            for chunk in reader:
-                if cancelled():
-                    raise DatasetCancelled(f"reading {path.name} was cancelled")
-                chunks.append(chunk)
-                progress(min(f.tell() / size, 1.0), f"Reading {path.name}: {_rows(chunks)} rows")
+        parts = _read_parts(path, dialect, progress, cancelled)
     except UnicodeDecodeError:
         raise _not_utf8(path) from None
     except pd.errors.EmptyDataError:
@@ -396,43 +408,93 @@ def read_table(
         raise _parser_error(path, e, dialect) from None
     except OSError as e:
         raise _open_error(path, e) from None
-    frame = _concat(chunks)
-    frame.columns = _names(frame, dialect.has_header)
-    frame = _blank_as_missing(frame)
+    frame = _frame(parts, dialect.has_header)
     if frame.empty:
         raise DatasetError(f"{path.name} has a header but no rows of values")
-    columns = tuple(_infer(name, frame[name]) for name in frame.columns)
-    return Table(path, dialect, columns, frame, 2 if dialect.has_header else 1)
+    columns = []
+    for i, name in enumerate(frame.columns):
+        progress(1.0, f"Looking at column {i + 1} of {len(frame.columns)}: {name!r}")
+        columns.append(_infer(name, frame[name]))
+    return Table(path, dialect, tuple(columns), frame, 2 if dialect.has_header else 1)
 
 
-def _rows(chunks) -> str:
-    return f"{sum(len(c) for c in chunks):,}"
+def _read_parts(path: Path, dialect: Dialect, progress: Progress, cancelled: Cancelled) -> dict:
+    """The file's columns, each as the list of its chunks' parts (``_part``)."""
+    import pandas as pd
+
+    size = max(path.stat().st_size, 1)
+    parts: dict[Any, list] = {}
+    rows = 0
+    with path.open("rb") as f:
+        reader = pd.read_csv(
+            f,
+            sep=dialect.delimiter,
+            quotechar=dialect.quotechar,
+            header=0 if dialect.has_header else None,
+            encoding="utf-8-sig",
+            na_values=list(MISSING),
+            skipinitialspace=True,
+            skip_blank_lines=True,
+            chunksize=_CHUNK_ROWS,
+            low_memory=False,
+        )
+        for chunk in reader:
+            if cancelled():
+                raise DatasetCancelled(f"reading {path.name} was cancelled")
+            for name in chunk.columns:
+                parts.setdefault(name, []).append(_part(chunk[name]))
+            rows += len(chunk)
+            del chunk
+            progress(min(f.tell() / size, 1.0), f"Reading {path.name}: {rows:,} rows")
+    return parts
 
 
-def _concat(chunks):
-    """One frame of the chunks read. A column that reads as numbers in some chunks and as
+def _part(values):
+    """A chunk's column as it is kept while reading: numbers as a NumPy array; strings without
+    their surrounding spaces, cells of only spaces missing as blank ones are, as a Categorical
+    (each distinct string held once, so that a column of a few repeated words costs little
+    more than their codes)."""
+    import pandas as pd
+
+    if values.dtype.kind in "biuf":
+        return values.to_numpy()
+    if not pd.api.types.is_string_dtype(values) or values.dtype == object:
+        values = values.map(_text, na_action="ignore").astype("str")
+    stripped = values.str.strip()
+    return pd.Categorical(stripped.mask(stripped == ""))
+
+
+def _strings(part):
+    """A part read as numbers as a Categorical of their text (``12`` for 12.0)."""
+    import pandas as pd
+
+    if isinstance(part, pd.Categorical):
+        return part
+    codes, uniques = distinct(part)
+    texts = np.array([_text(u) for u in uniques] + [np.nan], dtype=object)
+    return pd.Categorical(texts[codes])
+
+
+def _joined(parts):
+    """One column of its chunks' parts. A column that reads as numbers in some chunks and as
     strings in others (a typo far down the file) becomes strings throughout, as it would have
-    read at once."""
+    read at once; so does one that mixes true/false with numbers."""
+    from pandas.api.types import union_categoricals
+
+    numeric = all(isinstance(p, np.ndarray) for p in parts)
+    kinds = {p.dtype.kind == "b" for p in parts} if numeric else set()
+    if numeric and len(kinds) == 1:
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+    return union_categoricals([_strings(p) for p in parts], ignore_order=True)
+
+
+def _frame(parts: dict, has_header: bool):
+    """The table's DataFrame of the columns' parts, joined one column at a time (so that the
+    parts of only one column are held twice at any moment)."""
     import pandas as pd
 
-    if len(chunks) == 1:
-        return chunks[0]
-    for name in chunks[0].columns:
-        kinds = {c[name].dtype == object for c in chunks}
-        if len(kinds) > 1:
-            for c in chunks:
-                if c[name].dtype != object:
-                    c[name] = c[name].map(_text, na_action="ignore").astype(object)
-    return pd.concat(chunks, ignore_index=True)
-
-
-def _blank_as_missing(frame):
-    """Cells of only spaces are missing, as blank ones are; strings lose surrounding spaces."""
-    import pandas as pd
-
-    for name in frame.columns:
-        values = frame[name]
-        if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string":
-            stripped = values.str.strip()
-            frame[name] = stripped.mask(stripped == "")
-    return frame
+    names = _names(list(parts), has_header)
+    columns = {}
+    for name, key in zip(names, list(parts), strict=True):
+        columns[name] = _joined(parts.pop(key))
+    return pd.DataFrame(columns, copy=False)

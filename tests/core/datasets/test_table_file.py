@@ -182,3 +182,25 @@ def test_csv_paths_of_tables_are_tables(tmp_path):
     assert source_from_text(str(images)).name == "image-csv"
     faces = write(tmp_path, "emotion,pixels,Usage\n0,1 2 3,Training\n", "fer.csv")
     assert source_from_text(str(faces)).name == "fer-csv"
+
+
+def test_spaces_around_strings_do_not_make_other_values(tmp_path):
+    text = "a,b\n1,x \n2,x\n3,   \n4,y\n5,y  \n"
+    column = read_table(write(tmp_path, text)).column("b")
+    assert column.kind == CATEGORY
+    assert column.distinct == 2
+    assert column.missing == 1  # a cell of only spaces is blank
+
+
+def test_categories_of_many_chunks_are_one_column_held_as_codes(tmp_path):
+    rows = 150_000
+    colours = ["red", "green"] * (rows // 4) + ["blue", "amber"] * (rows // 4)  # by chunk
+    text = "colour,n\n" + "".join(f"{c},{i}\n" for i, c in enumerate(colours))
+    table = read_table(write(tmp_path, text))
+    column = table.column("colour")
+    assert (column.kind, column.distinct, column.missing) == (CATEGORY, 4, 0)
+    assert table.frame["colour"].value_counts().to_dict() == dict.fromkeys(
+        ("red", "green", "blue", "amber"), rows // 4
+    )
+    # each distinct word held once: about a byte or two a cell, not a string object a cell
+    assert table.frame["colour"].memory_usage(deep=True, index=False) < rows * 4
